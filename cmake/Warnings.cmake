@@ -1,0 +1,21 @@
+# Warnings and sanitizers live on interface targets that only our own targets
+# link, so that third-party headers and consumers are not affected.
+add_library(gate_warnings INTERFACE)
+add_library(gate::warnings ALIAS gate_warnings)
+target_compile_options(gate_warnings INTERFACE
+  -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wno-sign-conversion
+  -Wnon-virtual-dtor -Wold-style-cast -Wcast-align -Woverloaded-virtual
+  -Wnull-dereference -Wimplicit-fallthrough
+  $<$<BOOL:${GATE_WERROR}>:-Werror>)
+
+add_library(gate_sanitizers INTERFACE)
+add_library(gate::sanitizers ALIAS gate_sanitizers)
+if(GATE_SANITIZE)
+  target_compile_options(gate_sanitizers INTERFACE
+    -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer)
+  target_link_options(gate_sanitizers INTERFACE -fsanitize=address,undefined)
+endif()
+
+# Our own targets link this one interface target for both.
+add_library(gate_project_options INTERFACE)
+target_link_libraries(gate_project_options INTERFACE gate_warnings gate_sanitizers)
