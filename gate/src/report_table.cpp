@@ -32,8 +32,8 @@ bool quiet_status(Status s) { return s == Status::unchanged || s == Status::targ
 
 std::string render_table(const Comparison& c, const ReportOptions& options) {
   std::string out;
-  for (const auto& [key, value] : detail::header_facts(c)) out += fmt::format("{:<11}{}\n", key + ":", value);
-  for (const auto& n : c.notices) out += fmt::format("notice:    {}\n", n);
+  for (const auto& [key, value] : detail::header_facts(c)) out += fmt::format("{:<12}{}\n", key + ":", value);
+  for (const auto& n : c.notices) out += fmt::format("notice:     {}\n", n);
   out += "\n";
 
   bool hide_quiet = !options.show_all && c.verdicts.size() > k_quiet_above;
@@ -43,13 +43,16 @@ std::string render_table(const Comparison& c, const ReportOptions& options) {
   rows.push_back({"status", "benchmark", "metric", "statistic", "baseline", "contender", "change", "threshold", "p",
                   "q", "n"});
   std::vector<const Verdict*> shown;
+  // The suite prefix only helps when there is more than one suite.
+  bool several_suites = std::any_of(c.verdicts.begin(), c.verdicts.end(),
+                                    [&](const Verdict& v) { return v.suite != c.verdicts.front().suite; });
   for (const auto& v : c.verdicts) {
     if (hide_quiet && quiet_status(v.status)) {
       ++hidden;
       continue;
     }
     std::string name = v.benchmark;
-    if (c.verdicts.size() > 0 && !v.suite.empty()) name = v.suite + ":" + v.benchmark;
+    if (several_suites && !v.suite.empty()) name = v.suite + ":" + v.benchmark;
     rows.push_back({std::string(to_string(v.status)), name, v.metric, v.statistic, detail::format_baseline(v),
                     detail::format_contender(v), detail::format_change(v), v.threshold, detail::format_p(v.p_value),
                     detail::format_p(v.q_value), detail::format_n(v)});
