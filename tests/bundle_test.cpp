@@ -1,1 +1,374 @@
-// placeholder
+// tests/bundle_test.cpp — run bundle and baseline files: round trips (write,
+// read, equal; the second write byte-identical), the documented layout,
+// version and schema refusal, format detection, and the strict JSON reading
+// underneath (positions of syntax errors).
+#include <boost/test/unit_test.hpp>
+
+#include <bit>
+#include <cmath>
+#include <cstdint>
+#include <functional>
+#include <limits>
+#include <string>
+
+#include "gate/bundle.hpp"
+#include "gate/error.hpp"
+#include "gate/ingest.hpp"
+#include "gate/version.hpp"
+#include "test_support.hpp"
+
+namespace test = gate::test;
+
+namespace {
+
+// Deep equality with BOOST_TEST on each field, so a failure names it.
+// Doubles must be the same bits: the format promises an exact round trip.
+void check_equal(const std::vector<double>& a, const std::vector<double>& b, const std::string& what) {
+  BOOST_TEST_REQUIRE(a.size() == b.size(), what);
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    BOOST_TEST(std::bit_cast<std::uint64_t>(a[i]) == std::bit_cast<std::uint64_t>(b[i]), what << "[" << i << "]");
+  }
+}
+
+void check_equal(const gate::Suite& a, const gate::Suite& b) {
+  BOOST_TEST(a.name == b.name);
+  BOOST_TEST((a.context == b.context));
+  BOOST_TEST((a.failure == b.failure));
+  BOOST_TEST_REQUIRE(a.binary.has_value() == b.binary.has_value());
+  if (a.binary) {
+    BOOST_TEST(a.binary->path == b.binary->path);
+    BOOST_TEST(a.binary->file_size == b.binary->file_size);
+    BOOST_TEST(a.binary->text_hash == b.binary->text_hash);
+    BOOST_TEST_REQUIRE(a.binary->sections.size() == b.binary->sections.size());
+    for (std::size_t i = 0; i < a.binary->sections.size(); ++i) {
+      BOOST_TEST(a.binary->sections[i].name == b.binary->sections[i].name);
+      BOOST_TEST(a.binary->sections[i].size == b.binary->sections[i].size);
+    }
+  }
+  BOOST_TEST_REQUIRE(a.benchmarks.size() == b.benchmarks.size());
+  for (std::size_t i = 0; i < a.benchmarks.size(); ++i) {
+    const auto& x = a.benchmarks[i];
+    const auto& y = b.benchmarks[i];
+    BOOST_TEST(x.name == y.name);
+    BOOST_TEST(x.threads == y.threads);
+    BOOST_TEST(x.label == y.label);
+    BOOST_TEST(x.iterations == y.iterations);
+    BOOST_TEST(x.repetitions == y.repetitions);
+    BOOST_TEST((x.error == y.error));
+    BOOST_TEST((x.skipped == y.skipped));
+    BOOST_TEST((x.aggregates == y.aggregates), x.name);
+    BOOST_TEST_REQUIRE(x.metrics.size() == y.metrics.size(), x.name);
+    for (std::size_t m = 0; m < x.metrics.size(); ++m) {
+      const auto& p = x.metrics[m];
+      const auto& q = y.metrics[m];
+      BOOST_TEST(p.name == q.name);
+      BOOST_TEST(p.unit == q.unit);
+      BOOST_TEST((p.direction == q.direction));
+      BOOST_TEST((p.kind == q.kind));
+      BOOST_TEST(p.from_aggregates == q.from_aggregates);
+      check_equal(p.samples, q.samples, x.name + " " + p.name);
+    }
+  }
+  BOOST_TEST_REQUIRE(a.complexity.size() == b.complexity.size());
+  for (std::size_t i = 0; i < a.complexity.size(); ++i) {
+    BOOST_TEST(a.complexity[i].family == b.complexity[i].family);
+    BOOST_TEST(a.complexity[i].big_o == b.complexity[i].big_o);
+    check_equal({a.complexity[i].cpu_coefficient, a.complexity[i].real_coefficient, a.complexity[i].rms},
+                {b.complexity[i].cpu_coefficient, b.complexity[i].real_coefficient, b.complexity[i].rms}, "fit");
+  }
+}
+
+void check_equal(const gate::RunBundle& a, const gate::RunBundle& b) {
+  BOOST_TEST(a.runner.id == b.runner.id);
+  BOOST_TEST((a.runner.fingerprint == b.runner.fingerprint));
+  BOOST_TEST(a.commit == b.commit);
+  BOOST_TEST(a.ref == b.ref);
+  BOOST_TEST(a.time == b.time);
+  BOOST_TEST_REQUIRE(a.suites.size() == b.suites.size());
+  for (std::size_t i = 0; i < a.suites.size(); ++i) check_equal(a.suites[i], b.suites[i]);
+}
+
+gate::Metric metric(const std::string& name, std::vector<double> samples) {
+  gate::Metric m;
+  m.name = name;
+  m.unit = name == "real_time" ? "ns" : "";
+  m.samples = std::move(samples);
+  return m;
+}
+
+/// A bundle with every field set, and values that are hard to round-trip.
+gate::RunBundle full_bundle() {
+  gate::RunBundle b;
+  b.runner.id = "ci-x86_64.r1";
+  b.runner.fingerprint = {{"cpu_model", "Intel(R) Xeon(R) \"Gold\""}, {"logical_cores", "2"}, {"os", "Debian 12"}};
+  b.commit = "0123456789abcdef0123456789abcdef01234567";
+  b.ref = "refs/pull/7/head";
+  b.time = "2026-11-23T20:00:00Z";
+
+  gate::Suite s;
+  s.name = "bench_clew";
+  s.context = {{"executable", "./bench_clew"}, {"caches.0.type", "Data"}, {"note", "tab\there, newline\nthere"}};
+  s.binary = gate::BinarySize{"benchsuite/bench_clew", 1234567, {{".text", 400000}, {".rodata", 5000}}, "9f86d081884c7d65"};
+
+  gate::Benchmark a;
+  a.name = "BM_Sort/1024/threads:4";
+  a.threads = 4;
+  a.label = "µs \\ \"quoted\" \x01 😀";
+  a.iterations = 9007199254740993;  // above 2^53: must not pass through a double
+  a.repetitions = 10;
+  a.metrics.push_back(metric("real_time", {0.1, 1.0 / 3.0, 1e-300, 5e-324, 1.7976931348623157e308, -0.0, 63.597061774583914,
+                                           123456789012345680.0, 2.5, 1e21, 1e-7}));
+  gate::Metric rate = metric("items_per_second", {1e9, 2e9});
+  rate.unit = "1/s";
+  rate.direction = gate::Direction::higher_is_better;
+  a.metrics.push_back(rate);
+  gate::Metric allocs = metric("allocs_per_iter", {1.0625});
+  allocs.kind = gate::MetricKind::deterministic;
+  allocs.from_aggregates = true;
+  a.metrics.push_back(allocs);
+  a.aggregates["mean"] = {{"real_time", 64.35163272403670}, {"cpu_time", 64.33334508442708}};
+  a.aggregates["cv"] = {{"real_time", 0.010291306834964839}};
+  s.benchmarks.push_back(a);
+
+  gate::Benchmark failed;
+  failed.name = "BM_Fails";
+  failed.error = "resource not available";
+  s.benchmarks.push_back(failed);
+
+  gate::Benchmark skipped;
+  skipped.name = "BM_Skip";
+  skipped.skipped = "";
+  s.benchmarks.push_back(skipped);
+
+  s.complexity.push_back({"BM_Sort", "NlgN", 3.343414617717, 3.3407602994227816, 0.17459309874101475});
+  b.suites.push_back(s);
+
+  gate::Suite crashed;
+  crashed.name = "bench_crash";
+  crashed.failure = "exited with signal 11 (SIGSEGV); stderr tail: \xff\xfe bad bytes";
+  b.suites.push_back(crashed);
+  return b;
+}
+
+std::string error_of(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const gate::Error& e) {
+    return e.what();
+  }
+  return "";
+}
+
+std::string bundle_error(const std::string& text) {
+  return error_of([&] { (void)gate::parse_bundle(text, "b.json"); });
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(bundle)
+
+BOOST_AUTO_TEST_CASE(bundle_round_trip_is_exact) {
+  gate::RunBundle original = full_bundle();
+  std::string first = gate::write_bundle(original);
+  gate::RunBundle back = gate::parse_bundle(first, "first.json");
+  BOOST_TEST(back.source == "first.json");
+  // Invalid UTF-8 is written as U+FFFD: that one string changes, once.
+  original.suites[1].failure = "exited with signal 11 (SIGSEGV); stderr tail: \xEF\xBF\xBD\xEF\xBF\xBD bad bytes";
+  check_equal(original, back);
+  BOOST_TEST(gate::write_bundle(back) == first);
+}
+
+BOOST_AUTO_TEST_CASE(ingested_fixture_round_trips) {
+  gate::RunBundle b = gate::read_results(test::data("basic_baseline.json"));
+  b.runner.id = "r1";
+  std::string first = gate::write_bundle(b);
+  gate::RunBundle back = gate::parse_bundle(first, "x");
+  check_equal(b, back);
+  BOOST_TEST(gate::write_bundle(back) == first);
+}
+
+BOOST_AUTO_TEST_CASE(baseline_round_trip_is_exact) {
+  gate::RunBundle meta = full_bundle();
+  const gate::Suite& suite = meta.suites[0];
+  std::string first = gate::write_baseline(meta, suite);
+  gate::BaselineFile back = gate::parse_baseline(first, "baselines/ci-x86_64.r1/bench_clew.json");
+  BOOST_TEST(back.runner.id == meta.runner.id);
+  BOOST_TEST((back.runner.fingerprint == meta.runner.fingerprint));
+  BOOST_TEST(back.commit == meta.commit);
+  BOOST_TEST(back.time == meta.time);
+  BOOST_TEST(back.tool_version == std::string(gate::k_version));
+  check_equal(suite, back.suite);
+  gate::RunBundle again;
+  again.runner = back.runner;
+  again.commit = back.commit;
+  again.time = back.time;
+  BOOST_TEST(gate::write_baseline(again, back.suite) == first);
+}
+
+BOOST_AUTO_TEST_CASE(layout_is_the_documented_one) {
+  gate::RunBundle b;
+  b.runner.id = "r1";
+  b.runner.fingerprint = {{"os", "linux"}, {"cores", "2"}};
+  b.commit = "abc";
+  b.time = "2026-01-01T00:00:00Z";
+  gate::Suite s;
+  s.name = "bench_x";
+  gate::Benchmark bm;
+  bm.name = "BM_A";
+  bm.iterations = 100;
+  bm.repetitions = 2;
+  bm.metrics.push_back(metric("real_time", {1.5, 2}));
+  bm.aggregates["median"] = {{"real_time", 1.75}};
+  s.benchmarks.push_back(bm);
+  b.suites.push_back(s);
+  std::string expected = std::string(R"({
+  "schema": "perfgate-bundle",
+  "schema_version": 1,
+  "tool_version": ")") + gate::k_version + R"(",
+  "runner": {
+    "id": "r1",
+    "fingerprint": {
+      "cores": "2",
+      "os": "linux"
+    }
+  },
+  "commit": "abc",
+  "ref": "",
+  "time": "2026-01-01T00:00:00Z",
+  "suites": [
+    {
+      "name": "bench_x",
+      "context": {},
+      "benchmarks": [
+        {
+          "name": "BM_A",
+          "threads": 1,
+          "label": "",
+          "iterations": 100,
+          "repetitions": 2,
+          "metrics": {
+            "real_time": {"unit": "ns", "direction": "lower", "kind": "noisy", "samples": [1.5, 2]}
+          },
+          "aggregates": {
+            "median": {"real_time": 1.75}
+          }
+        }
+      ],
+      "complexity": []
+    }
+  ]
+}
+)";
+  BOOST_TEST(gate::write_bundle(b) == expected);
+}
+
+BOOST_AUTO_TEST_CASE(newer_versions_and_other_schemas_are_refused) {
+  std::string text = gate::write_bundle(full_bundle());
+  std::string newer = text;
+  newer.replace(newer.find("\"schema_version\": 1"), 19, "\"schema_version\": 2");
+  BOOST_TEST(bundle_error(newer) ==
+             "b.json:3:21: schema_version 2 of 'perfgate-bundle' is newer than this gate reads (1): update gate");
+
+  std::string unknown = text;
+  unknown.replace(unknown.find("perfgate-bundle"), 15, "perfgate-thing");
+  BOOST_TEST(bundle_error(unknown) ==
+             "b.json:2:13: unknown schema 'perfgate-thing' (this gate reads 'perfgate-bundle' and 'perfgate-baseline')");
+
+  BOOST_TEST(error_of([&] { (void)gate::parse_baseline(text, "b.json"); }) ==
+             "b.json: expected schema 'perfgate-baseline', found a run bundle ('perfgate-bundle')");
+  std::string gb = test::read_file(test::data("basic_baseline.json"));
+  BOOST_TEST(bundle_error(gb) == "b.json: expected schema 'perfgate-bundle', found google benchmark json");
+
+  std::string no_version = text;
+  no_version.erase(no_version.find("  \"schema_version\": 1,\n"), 23);
+  BOOST_TEST(bundle_error(no_version) == "b.json: no 'schema_version'");
+}
+
+BOOST_AUTO_TEST_CASE(format_is_detected_by_content) {
+  gate::RunBundle b = full_bundle();
+  BOOST_TEST((gate::detect_results_format(gate::write_bundle(b), "x") == gate::ResultsFormat::perfgate_bundle));
+  BOOST_TEST((gate::detect_results_format(gate::write_baseline(b, b.suites[0]), "x") ==
+              gate::ResultsFormat::perfgate_baseline));
+  BOOST_TEST((gate::detect_results_format(test::read_file(test::data("aggregates_only.json")), "x") ==
+              gate::ResultsFormat::google_benchmark));
+  BOOST_TEST(error_of([] { (void)gate::detect_results_format(R"({"results": []})", "o.json"); }) ==
+             "o.json: neither google benchmark json nor a perfgate file (no 'benchmarks' or 'schema' key)");
+  BOOST_TEST(error_of([] { (void)gate::detect_results_format("Benchmark  Time  CPU", "c.txt"); }) ==
+             "c.txt:1:1: not json: expected '{' at the start, found 'B'");
+  BOOST_TEST(error_of([] { (void)gate::detect_results_format("  \n", "e.json"); }) ==
+             "e.json: empty file (expected google benchmark json or a perfgate file)");
+}
+
+BOOST_AUTO_TEST_CASE(read_results_reads_bundles_and_baselines) {
+  test::TempDir dir;
+  gate::RunBundle b = full_bundle();
+  test::write_file(dir / "run.json", gate::write_bundle(b));
+  test::write_file(dir / "base.json", gate::write_baseline(b, b.suites[0]));
+  gate::RunBundle run = gate::read_results(dir / "run.json");
+  BOOST_TEST(run.suites.size() == 2u);
+  BOOST_TEST(run.ref == b.ref);
+  BOOST_TEST(run.source == (dir / "run.json").string());
+  gate::RunBundle base = gate::read_results(dir / "base.json");
+  BOOST_TEST_REQUIRE(base.suites.size() == 1u);
+  BOOST_TEST(base.suites[0].name == "bench_clew");
+  BOOST_TEST(base.runner.id == b.runner.id);
+  BOOST_TEST(base.commit == b.commit);
+}
+
+BOOST_AUTO_TEST_CASE(values_json_cannot_hold_are_refused_on_write) {
+  gate::RunBundle b = full_bundle();
+  b.suites[0].benchmarks[0].metrics[0].samples[3] = std::numeric_limits<double>::quiet_NaN();
+  BOOST_TEST(error_of([&] { (void)gate::write_bundle(b); }) ==
+             "writing results of suite 'bench_clew', benchmark 'BM_Sort/1024/threads:4': a sample of metric "
+             "'real_time' is NaN, which json cannot hold");
+}
+
+BOOST_AUTO_TEST_CASE(bad_content_says_what_and_where) {
+  const std::string head = R"({"schema": "perfgate-bundle", "schema_version": 1,
+)";
+  auto with = [&](const std::string& rest) { return bundle_error(head + rest); };
+  BOOST_TEST(with(R"("runner": {"id": "../etc"}, "suites": []})") ==
+             "b.json:2:18: runner id '../etc' is not sanitised ([a-z0-9._-], at most 64 characters)");
+  BOOST_TEST(with(R"("suites": [{"name": "s", "benchmarks": [{"name": "A", "metrics": {
+"t": {"unit": "ns", "direction": "sideways", "kind": "noisy", "samples": []}}}]}]})") ==
+             "b.json:3:34: unknown direction 'sideways' (expected lower or higher)");
+  BOOST_TEST(with(R"("suites": [{"name": "s", "benchmarks": [{"name": "A", "metrics": {
+"t": {"unit": "ns", "direction": "lower", "kind": "noisy"}}}]}]})") ==
+             "b.json:3:6: metric 't' without 'samples'");
+  BOOST_TEST(with(R"("suites": [{"name": "s", "benchmarks": [{"name": "A", "metrics": {}},
+{"name": "A", "metrics": {}}]}]})") == "b.json:3:1: benchmark 'A' appears twice");
+  BOOST_TEST(with(R"("suites": [{"name": "s", "benchmarks": [{"name": "A", "iterations": 1.5, "metrics": {}}]}]})") ==
+             "b.json:2:69: expected an integer, found 1.5");
+  BOOST_TEST(with(R"("suites": [{"name": "s", "benchmarks": [{"name": "A", "metrics": {"t": {"unit": "",
+"direction": "lower", "kind": "noisy", "samples": [1, 1e999]}}}]}]})") == "b.json:3:55: number out of range");
+  BOOST_TEST(with(R"("suites": [], "suites": []})") == "b.json:2:15: duplicate key 'suites'");
+  BOOST_TEST(with(R"("commit": 42, "suites": []})") == "b.json:2:11: expected a string for 'commit', found a number");
+  BOOST_TEST(with(R"("time": "x"})") == "b.json:1:1: run bundle without 'suites'");
+}
+
+BOOST_AUTO_TEST_CASE(json_syntax_errors_have_positions) {
+  // An unknown key: its value is skipped, and checked all the same.
+  const std::string head = R"({"schema": "perfgate-bundle", "schema_version": 1, "suites": [], "later": )";
+  auto with = [&](const std::string& rest) { return bundle_error(head + rest); };
+  const std::size_t col = head.size() + 1;  // where `rest` starts, 1-based
+  auto at = [&](std::size_t extra) { return "b.json:1:" + std::to_string(col + extra) + ": "; };
+  BOOST_TEST(with(R"("a\u00e9\ud83d\ude00\n"})") == "");  // escapes and a surrogate pair are fine
+  BOOST_TEST(with(R"("abc)") == at(4) + "unexpected end of file (truncated json)");
+  BOOST_TEST(with(R"("a\qb"})") == at(2) + "invalid escape '\\q' in string");
+  BOOST_TEST(with(R"("a\ud83d"})") == at(2) + "invalid \\u escape (lone high surrogate)");
+  BOOST_TEST(with(R"("a\ude00"})") == at(2) + "invalid \\u escape (lone low surrogate)");
+  BOOST_TEST(with(R"("a\u12g4"})") == at(2) + "invalid \\u escape (want four hex digits)");
+  BOOST_TEST(with("\"a\x01\"}") == at(2) + "control character in string (must be escaped)");
+  BOOST_TEST(with("\"a\xC3\x28\"}") == at(2) + "invalid utf-8 in string");
+  BOOST_TEST(with("\"a\xED\xA0\x80\"}") == at(2) + "invalid utf-8 in string");  // an encoded surrogate
+  BOOST_TEST(with(R"("x",})") == at(4) + "expected a key in double quotes, found '}'");
+  BOOST_TEST(with(R"("x" "y"})") == at(4) + "expected ',' or '}', found '\"'");
+  BOOST_TEST(with(R"("x"} trailing)") == at(5) + "unexpected text after the json value: 't'");
+  BOOST_TEST(with(R"(NaN})") == at(0) + "expected a json value, found 'N'");
+  BOOST_TEST(with(R"(01})") == at(0) + "number with a leading zero");
+  BOOST_TEST(with(R"(1.})") == at(2) + "expected a digit after '.' in number");
+  BOOST_TEST(with(R"([1,]})") == at(3) + "expected a json value, found ']'");
+  BOOST_TEST(with(std::string(40, '[') + std::string(40, ']') + "}") == at(31) + "json nested deeper than 32 levels");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
