@@ -1,4 +1,4 @@
-// tests/tools/gen_pair.cpp — writes a baseline/contender pair of synthetic
+// benchsuite/tools/gen_pair.cpp — writes a baseline/contender pair of synthetic
 // Google Benchmark 1.7.1 JSON files for the end-to-end "pure noise is not a
 // regression" test and for measuring ingest and comparison at scale.
 //
