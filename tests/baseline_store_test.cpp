@@ -16,6 +16,7 @@
 
 #include "gate/baseline_store.hpp"
 #include "gate/error.hpp"
+#include "git_support.hpp"
 #include "test_support.hpp"
 
 namespace fs = std::filesystem;
@@ -26,45 +27,11 @@ using gate::test::write_file;
 
 namespace {
 
-// HOME for this process (libgit2 reads the global config from there, and it
-// decides where at its first use) and for every git child process.
-struct GitEnvironment {
-  GitEnvironment() {
-    setenv("HOME", home.path().c_str(), 1);
-    setenv("GIT_CONFIG_NOSYSTEM", "1", 1);
-    unsetenv("XDG_CONFIG_HOME");
-    for (const char* name : {"GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_OBJECT_DIRECTORY",
-                             "GIT_ALTERNATE_OBJECT_DIRECTORIES", "GIT_CEILING_DIRECTORIES", "GIT_CONFIG_GLOBAL"}) {
-      unsetenv(name);
-    }
-  }
-  TempDir home;
-};
+using gate::test::GitEnvironment;
 BOOST_TEST_GLOBAL_FIXTURE(GitEnvironment);
-
-std::string git(const fs::path& cwd, std::vector<std::string> args) {
-  args.insert(args.begin(), "/usr/bin/git");
-  auto r = gate::test::run(args, cwd);
-  std::string shown;
-  for (const auto& a : args) shown += a + " ";
-  BOOST_REQUIRE_MESSAGE(r.exit_code == 0, shown << "failed: " << r.err);
-  while (!r.out.empty() && r.out.back() == '\n') r.out.pop_back();
-  return r.out;
-}
-
-void init_repo(const fs::path& dir, bool identity = true) {
-  fs::create_directories(dir);
-  git(dir, {"init", "-q", "-b", "main"});
-  if (identity) {
-    git(dir, {"config", "user.name", "Test User"});
-    git(dir, {"config", "user.email", "test@example.com"});
-  }
-}
-
-void commit_all(const fs::path& dir, const std::string& message) {
-  git(dir, {"add", "-A"});
-  git(dir, {"commit", "-q", "-m", message});
-}
+using gate::test::commit_all;
+using gate::test::git;
+using gate::test::init_repo;
 
 // main: "first" (x.json v1, policy1, tag v1) then "second" (x.json v2,
 // policy2, baselines/r2/).

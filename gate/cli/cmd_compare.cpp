@@ -10,7 +10,10 @@
 #include <filesystem>
 #include <fstream>
 
+#include <optional>
+
 #include "commands.hpp"
+#include "gate/baseline.hpp"
 #include "gate/compare.hpp"
 #include "gate/error.hpp"
 #include "gate/ingest.hpp"
@@ -28,6 +31,10 @@ struct CompareArgs {
   std::string filter;
   std::string markdown_out;
   std::string json_out;
+  std::string baseline_ref;
+  std::optional<std::string> runner;  // given but empty is refused, not ignored
+  std::string repo = ".";
+  bool allow_runner_mismatch = false;
   bool all = false;
 };
 
@@ -46,17 +53,34 @@ Policy policy_for(const CompareArgs& a) {
   return default_policy();
 }
 
-int run_compare(const CompareArgs& a) {
+Comparison judge(const CompareArgs& a) {
+  CompareOptions options;
+  if (!a.metric.empty()) options.metric = a.metric;
+  if (!a.filter.empty()) options.filter = a.filter;
+  if (!a.baseline_ref.empty()) {
+    std::vector<RunBundle> parts;
+    for (const auto& f : a.files) parts.push_back(read_results(f));
+    RefCompareOptions ref;
+    ref.repo = a.repo;
+    ref.ref = a.baseline_ref;
+    ref.runner = a.runner;
+    if (!a.policy.empty()) ref.policy = a.policy;
+    ref.allow_runner_mismatch = a.allow_runner_mismatch;
+    return compare_against_ref(merge_results(parts), ref, options);
+  }
   if (a.files.size() != 2) {
-    throw Error(fmt::format("compare takes a baseline and a contender file, {} given", a.files.size()));
+    throw Error(fmt::format("compare takes a baseline and a contender file (or --baseline-ref REF and contenders), "
+                            "{} given",
+                            a.files.size()));
   }
   Policy policy = policy_for(a);
   RunBundle baseline = read_results(a.files[0]);
   RunBundle contender = read_results(a.files[1]);
-  CompareOptions options;
-  if (!a.metric.empty()) options.metric = a.metric;
-  if (!a.filter.empty()) options.filter = a.filter;
-  Comparison result = compare(baseline, contender, policy, options);
+  return compare(baseline, contender, policy, options);
+}
+
+int run_compare(const CompareArgs& a) {
+  Comparison result = judge(a);
 
   ReportOptions report;
   report.show_all = a.all;
@@ -77,8 +101,16 @@ void add_compare(CLI::App& app, Action& action) {
   auto args = std::make_shared<CompareArgs>();
   auto* cmd = app.add_subcommand("compare", "judge a contender against a baseline; exit 0 passed, 1 failed, 2 could "
                                             "not judge");
-  cmd->add_option("files", args->files, "BASELINE.json CONTENDER.json (Google Benchmark JSON or run bundles)")
+  cmd->add_option("files", args->files,
+                  "BASELINE.json CONTENDER.json, or with --baseline-ref the contenders only (Google Benchmark JSON or "
+                  "run bundles)")
       ->required();
+  cmd->add_option("--baseline-ref", args->baseline_ref,
+                  "judge against baselines/<runner>/ and gate.json as they are at this git ref (read through libgit2)");
+  cmd->add_option("--runner", args->runner, "runner id (default: the results' runner, GATE_RUNNER, or derived)");
+  cmd->add_option("--repo", args->repo, "with --baseline-ref: inside the git repository (default: .)");
+  cmd->add_flag("--allow-runner-mismatch", args->allow_runner_mismatch,
+                "compare even when the fingerprints differ (every verdict says so)");
   cmd->add_option("--policy", args->policy, "policy file (default: ./gate.json if present, else built-in defaults)");
   cmd->add_option("--format", args->format, "output on stdout")
       ->check(CLI::IsMember({"table", "markdown", "json"}));

@@ -15,6 +15,9 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   gate::cli::Action action;
   gate::cli::add_compare(app, action);
+  gate::cli::add_baseline(app, action);
+  gate::cli::add_runner(app, action);
+  gate::cli::add_run(app, action);
 
   try {
     app.parse(argc, argv);
