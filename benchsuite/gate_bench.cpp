@@ -6,10 +6,14 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <map>
+#include <random>
 #include <stdexcept>
 #include <string>
 
+#include "gate/baseline.hpp"
+#include "gate/bundle.hpp"
 #include "gate/compare.hpp"
 #include "gate/ingest.hpp"
 #include "gate/policy.hpp"
@@ -89,6 +93,73 @@ void BM_Ingest(benchmark::State& state) {
   state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>(fs::file_size(pair.baseline)));
 }
 BENCHMARK(BM_Ingest)->ArgName("benchmarks")->Arg(5000)->Unit(benchmark::kMillisecond)->MinTime(0.5);
+
+// A repository whose HEAD holds baselines/r1/ with `suites` suites of
+// `benchmarks` benchmarks each (ten repetitions of cpu_time and real_time),
+// committed with the git program once per process.
+class BaselineRepo {
+ public:
+  BaselineRepo(int suites, int benchmarks) {
+    std::string templ = (fs::temp_directory_path() / "bench-gate-repo-XXXXXX").string();
+    if (mkdtemp(templ.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
+    m_dir = templ;
+    gate::RunBundle meta;
+    meta.runner.id = "r1";
+    meta.runner.fingerprint = {{"cpu_model", "bench"}, {"logical_cores", "2"}};
+    meta.commit = std::string(40, 'a');
+    std::mt19937_64 rng(1);
+    std::lognormal_distribution<double> noise(0.0, 0.1);
+    fs::create_directories(m_dir / "baselines/r1");
+    for (int s = 0; s < suites; ++s) {
+      gate::Suite suite;
+      suite.name = "bench_s" + std::to_string(s);
+      suite.context = {{"executable", suite.name}, {"build_type", "Release"}};
+      for (int b = 0; b < benchmarks; ++b) {
+        gate::Benchmark bench;
+        bench.name = "BM_Family" + std::to_string(b / 8) + "/" + std::to_string(8 << (b % 8));
+        bench.repetitions = 10;
+        bench.iterations = 1000;
+        for (const char* metric : {"real_time", "cpu_time"}) {
+          gate::Metric m;
+          m.name = metric;
+          m.unit = "ns";
+          for (int r = 0; r < 10; ++r) m.samples.push_back(1000.0 * (b + 1) * noise(rng));
+          bench.metrics.push_back(std::move(m));
+        }
+        suite.benchmarks.push_back(std::move(bench));
+      }
+      std::ofstream(m_dir / "baselines/r1" / (suite.name + ".json")) << gate::write_baseline(meta, suite);
+    }
+    std::string git = "cd " + m_dir.string() +
+                      " && git init -q -b main && git add -A && git -c user.name=b -c user.email=b@b commit -qm b";
+    if (std::system(git.c_str()) != 0) throw std::runtime_error("git failed: " + git);
+  }
+  ~BaselineRepo() {
+    std::error_code ec;
+    fs::remove_all(m_dir, ec);
+  }
+  BaselineRepo(const BaselineRepo&) = delete;
+  BaselineRepo& operator=(const BaselineRepo&) = delete;
+  [[nodiscard]] const fs::path& dir() const { return m_dir; }
+
+ private:
+  fs::path m_dir;
+};
+
+// What `gate compare --baseline-ref` does before judging: resolve the ref and
+// read and parse every baseline of one runner through libgit2. Goal: at most
+// 50 ms for 50 suites × 200 benchmarks.
+void BM_LoadBaselineAtRef(benchmark::State& state) {
+  static BaselineRepo repo(50, 200);
+  perfgate::harness::MeasuredScope scope(state);
+  for (auto _ : state) {
+    gate::BaselineAtRef at = gate::load_baseline_at(repo.dir(), "HEAD", "r1");
+    if (at.bundle.suites.size() != 50) state.SkipWithError("expected 50 suites");
+    benchmark::DoNotOptimize(at.bundle.suites.data());
+  }
+  state.SetItemsProcessed(state.iterations() * 50 * 200);
+}
+BENCHMARK(BM_LoadBaselineAtRef)->Unit(benchmark::kMillisecond)->MinTime(0.5);
 
 }  // namespace
 

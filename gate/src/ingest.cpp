@@ -602,6 +602,19 @@ void Ingest::finish() {
   for (std::size_t i = 0; i < m_suite.benchmarks.size(); ++i) {
     Benchmark& bench = m_suite.benchmarks[i];
     const BenchState& state = m_states[i];
+    if (state.iteration_rows != 0) {
+      // Google Benchmark 1.7.1 (Debian 12's) reports these three from a
+      // pointer into a vector that reallocates as repetitions are added: all
+      // but the last repetition's values can be garbage (seen: 664 bytes
+      // reported as 7939166423356887789). They do not vary between
+      // repetitions, so the last row — the one written correctly — is kept.
+      for (auto& m : bench.metrics) {
+        if ((m.name == "max_bytes_used" || m.name == "total_allocated_bytes" || m.name == "net_heap_growth") &&
+            m.samples.size() > 1) {
+          m.samples.erase(m.samples.begin(), m.samples.end() - 1);
+        }
+      }
+    }
     if (state.iteration_rows != 0 || bench.error || bench.skipped) continue;
     // --benchmark_report_aggregates_only: the repetitions are gone; the
     // median (robust, and what the comparison uses) stands in for them.

@@ -1,0 +1,198 @@
+// benchsuite/sigma_bench.cpp — the semantic tree codec (guide targets: encode
+// < 100 µs, decode < 300 µs, roundtrip < 150 µs, over 10,000 items/s, under
+// 50 MB): encode, decode and roundtrip of sentence-like trees, deep trees,
+// delta compression of a new version, and the iterative walks.
+#include <cstdint>
+#include <vector>
+
+#include "harness/harness.hpp"
+#include "sigma/buffer_pool.hpp"
+#include "sigma/codec.hpp"
+#include "sigma/delta.hpp"
+#include "sigma/sample.hpp"
+#include "sigma/tree.hpp"
+#include "sigma/walker.hpp"
+
+namespace {
+
+namespace sigma = perfgate::sigma;
+
+constexpr std::uint64_t k_seed = 2024;
+constexpr double k_min_time = 0.1;
+
+// 64 nodes: a sentence-sized tree, the guide's unit ("item"); 1,024: a
+// paragraph; 16,384: a document.
+void tree_sizes(benchmark::internal::Benchmark* b) {
+  for (const int n : {64, 1024, 16384}) {
+    b->Arg(n);
+  }
+}
+
+// Encodes one tree per iteration into a pooled buffer (no allocation once warm).
+void BM_SigmaEncode(benchmark::State& state) {
+  const sigma::Tree tree = sigma::sample_tree(k_seed, static_cast<std::size_t>(state.range(0)));
+  sigma::BufferPool pool;
+  std::size_t bytes = 0;
+  {
+    sigma::PooledBuffer warm = pool.acquire();
+    sigma::encode(tree, warm.bytes());
+  }
+  {
+    perfgate::harness::MeasuredScope scope(state);
+    for (auto _ : state) {
+      sigma::PooledBuffer out = pool.acquire();
+      sigma::encode(tree, out.bytes());
+      bytes = out.bytes().size();
+      benchmark::DoNotOptimize(out.bytes().data());
+    }
+  }
+  state.SetItemsProcessed(state.iterations());
+  state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>(bytes));
+  state.counters["nodes"] = static_cast<double>(tree.size());
+}
+BENCHMARK(BM_SigmaEncode)->Apply(tree_sizes)->MinTime(k_min_time);
+
+// Decodes one tree per iteration into a reused tree.
+void BM_SigmaDecode(benchmark::State& state) {
+  const std::vector<std::uint8_t> bytes =
+      sigma::encode(sigma::sample_tree(k_seed, static_cast<std::size_t>(state.range(0))));
+  sigma::Tree out;
+  sigma::decode(bytes, out);
+  {
+    perfgate::harness::MeasuredScope scope(state);
+    for (auto _ : state) {
+      sigma::decode(bytes, out);
+      benchmark::DoNotOptimize(out.size());
+    }
+  }
+  state.SetItemsProcessed(state.iterations());
+  state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>(bytes.size()));
+}
+BENCHMARK(BM_SigmaDecode)->Apply(tree_sizes)->MinTime(k_min_time);
+
+// Encode then decode, as a sender and a receiver would.
+void BM_SigmaRoundtrip(benchmark::State& state) {
+  const sigma::Tree tree = sigma::sample_tree(k_seed, static_cast<std::size_t>(state.range(0)));
+  sigma::BufferPool pool;
+  sigma::Tree out;
+  std::size_t bytes = 0;
+  {
+    sigma::PooledBuffer warm = pool.acquire();
+    sigma::encode(tree, warm.bytes());
+    sigma::decode(warm.bytes(), out);
+  }
+  {
+    perfgate::harness::MeasuredScope scope(state);
+    for (auto _ : state) {
+      sigma::PooledBuffer buf = pool.acquire();
+      sigma::encode(tree, buf.bytes());
+      sigma::decode(buf.bytes(), out);
+      bytes = buf.bytes().size();
+      benchmark::DoNotOptimize(out.size());
+    }
+  }
+  state.SetItemsProcessed(state.iterations());
+  state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>(bytes));
+}
+BENCHMARK(BM_SigmaRoundtrip)->Apply(tree_sizes)->MinTime(k_min_time);
+
+// A chain range(0) levels deep: no recursion anywhere, so depth costs what
+// size costs.
+void BM_SigmaRoundtripDeep(benchmark::State& state) {
+  const sigma::Tree tree = sigma::chain_tree(static_cast<std::size_t>(state.range(0)));
+  std::vector<std::uint8_t> buf;
+  sigma::Tree out;
+  sigma::encode(tree, buf);
+  sigma::decode(buf, out);
+  {
+    perfgate::harness::MeasuredScope scope(state);
+    for (auto _ : state) {
+      sigma::encode(tree, buf);
+      sigma::decode(buf, out);
+      benchmark::DoNotOptimize(out.size());
+    }
+  }
+  state.SetItemsProcessed(state.iterations());
+  state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>(buf.size()));
+}
+BENCHMARK(BM_SigmaRoundtripDeep)->Arg(1000)->Arg(100000)->MinTime(k_min_time);
+
+// Delta compression: each iteration encodes the next version against the
+// previous one, alternating between two versions that differ by 3 edits.
+void BM_SigmaDeltaEncode(benchmark::State& state) {
+  const sigma::Tree v1 = sigma::sample_tree(k_seed, static_cast<std::size_t>(state.range(0)));
+  const sigma::Tree v2 = sigma::edited_tree(v1, k_seed + 1, 3);
+  sigma::DeltaEncoder encoder;
+  std::vector<std::uint8_t> out;
+  encoder.encode(v1, out);
+  encoder.encode(v2, out);
+  encoder.encode(v1, out);
+  bool second = true;
+  std::size_t bytes = 0;
+  {
+    perfgate::harness::MeasuredScope scope(state);
+    for (auto _ : state) {
+      encoder.encode(second ? v2 : v1, out);
+      bytes += out.size();
+      second = !second;
+      benchmark::DoNotOptimize(out.data());
+    }
+  }
+  state.SetItemsProcessed(state.iterations());
+  state.SetBytesProcessed(static_cast<std::int64_t>(bytes));
+  state.counters["delta_bytes"] = benchmark::Counter(static_cast<double>(bytes), benchmark::Counter::kAvgIterations);
+}
+BENCHMARK(BM_SigmaDeltaEncode)->Arg(64)->Arg(1024)->MinTime(k_min_time);
+
+// Applying those deltas on the receiving side.
+void BM_SigmaDeltaApply(benchmark::State& state) {
+  const sigma::Tree v1 = sigma::sample_tree(k_seed, static_cast<std::size_t>(state.range(0)));
+  const sigma::Tree v2 = sigma::edited_tree(v1, k_seed + 1, 3);
+  sigma::DeltaEncoder encoder;
+  const auto full = encoder.encode(v1);
+  const auto to_v2 = encoder.encode(v2);
+  const auto to_v1 = encoder.encode(v1);
+  sigma::DeltaDecoder decoder;
+  decoder.apply(full);
+  decoder.apply(to_v2);
+  decoder.apply(to_v1);
+  bool second = true;
+  {
+    perfgate::harness::MeasuredScope scope(state);
+    for (auto _ : state) {
+      const sigma::Tree& t = decoder.apply(second ? to_v2 : to_v1);
+      second = !second;
+      benchmark::DoNotOptimize(t.size());
+    }
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_SigmaDeltaApply)->Arg(64)->Arg(1024)->MinTime(k_min_time);
+
+// The iterative walks over a 16,384-node tree, nodes per second.
+void BM_SigmaWalk(benchmark::State& state, bool depth_first) {
+  const sigma::Tree tree = sigma::sample_tree(k_seed, 16384);
+  sigma::TreeWalker walker;
+  std::uint64_t sum = 0;
+  walker.dfs(tree, [&](sigma::NodeId, std::uint32_t d) { sum += d; });
+  walker.bfs(tree, [&](sigma::NodeId, std::uint32_t d) { sum += d; });
+  {
+    perfgate::harness::MeasuredScope scope(state);
+    for (auto _ : state) {
+      const auto visit = [&](sigma::NodeId id, std::uint32_t d) { sum += tree.node(id).glyph + d; };
+      if (depth_first) {
+        walker.dfs(tree, visit);
+      } else {
+        walker.bfs(tree, visit);
+      }
+      benchmark::DoNotOptimize(sum);
+    }
+  }
+  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(tree.size()));
+}
+BENCHMARK_CAPTURE(BM_SigmaWalk, dfs, true)->MinTime(k_min_time);
+BENCHMARK_CAPTURE(BM_SigmaWalk, bfs, false)->MinTime(k_min_time);
+
+}  // namespace
+
+PERFGATE_BENCHMARK_MAIN()
