@@ -161,6 +161,21 @@ void BM_LoadBaselineAtRef(benchmark::State& state) {
 }
 BENCHMARK(BM_LoadBaselineAtRef)->Unit(benchmark::kMillisecond)->MinTime(0.5);
 
+// The git half of it alone: resolving the ref and reading the blobs.
+void BM_ReadBlobsAtRef(benchmark::State& state) {
+  static BaselineRepo repo(50, 200);
+  perfgate::harness::MeasuredScope scope(state);
+  std::size_t bytes = 0;
+  for (auto _ : state) {
+    gate::RefSnapshot snap = gate::read_baselines_at(repo.dir(), "HEAD", "r1");
+    bytes = 0;
+    for (const auto& [name, text] : snap.files) bytes += text.size();
+    benchmark::DoNotOptimize(snap.files.size());
+  }
+  state.counters["blob_bytes"] = static_cast<double>(bytes);
+}
+BENCHMARK(BM_ReadBlobsAtRef)->Unit(benchmark::kMillisecond)->MinTime(0.5);
+
 }  // namespace
 
 PERFGATE_BENCHMARK_MAIN()

@@ -6,6 +6,9 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <atomic>
+#include <exception>
+#include <thread>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -59,6 +62,38 @@ std::string describe_change(const Suite& suite, const std::optional<std::string>
   return line + fmt::format(" ({} new, {} removed)", added, before.size());
 }
 
+// Parses baseline files on every core: a runner with many suites is read on
+// every pull request, and parsing is half of it. The result is in input
+// order, and the first failing file in that order is the error reported, so
+// messages do not depend on thread timing.
+std::vector<BaselineFile> parse_in_parallel(const std::vector<std::pair<std::string, const std::string*>>& files) {
+  std::vector<std::optional<BaselineFile>> parsed(files.size());
+  std::vector<std::exception_ptr> errors(files.size());
+  std::atomic<std::size_t> next{0};
+  auto work = [&] {
+    for (std::size_t i = next++; i < files.size(); i = next++) {
+      try {
+        parsed[i] = parse_baseline(*files[i].second, files[i].first);
+      } catch (...) {
+        errors[i] = std::current_exception();
+      }
+    }
+  };
+  std::size_t threads = std::clamp<std::size_t>(std::thread::hardware_concurrency(), 1, 8);
+  threads = std::min(threads, files.size());
+  std::vector<std::thread> pool;
+  for (std::size_t t = 1; t < threads; ++t) pool.emplace_back(work);
+  work();
+  for (auto& t : pool) t.join();
+  std::vector<BaselineFile> out;
+  out.reserve(files.size());
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    if (errors[i]) std::rethrow_exception(errors[i]);
+    out.push_back(std::move(*parsed[i]));
+  }
+  return out;
+}
+
 }  // namespace
 
 BaselineAtRef load_baseline_at(const std::filesystem::path& repo_dir, std::string_view ref,
@@ -73,14 +108,16 @@ BaselineAtRef load_baseline_at(const std::filesystem::path& repo_dir, std::strin
   out.bundle.commit = snap.commit.sha;
   out.bundle.runner.id = std::string(runner_id);
   if (snap.policy) out.policy = parse_policy(*snap.policy, fmt::format("{}:gate.json", ref));
+  std::vector<std::pair<std::string, const std::string*>> suites;  // source, text
   for (const auto& [name, text] : snap.files) {
     std::string source = fmt::format("{}:{}/{}", ref, dir, name);
     if (name == k_runner_file) {
       out.bundle.runner = runner_from_json(text, source);
-      continue;
+    } else if (is_suite_file(name)) {
+      suites.emplace_back(std::move(source), &text);
     }
-    if (!is_suite_file(name)) continue;
-    BaselineFile file = parse_baseline(text, source);
+  }
+  for (auto& file : parse_in_parallel(suites)) {
     if (out.bundle.runner.fingerprint.empty()) out.bundle.runner.fingerprint = file.runner.fingerprint;
     out.bundle.suites.push_back(std::move(file.suite));
   }

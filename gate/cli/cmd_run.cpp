@@ -1,0 +1,109 @@
+// gate/cli/cmd_run.cpp — `gate run`: runs the policy's suites, writes the run
+// bundle, and exits 2 naming the suites that could not be measured.
+#include <CLI/CLI.hpp>
+#include <fmt/core.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "commands.hpp"
+#include "gate/atomic_file.hpp"
+#include "gate/bundle.hpp"
+#include "gate/error.hpp"
+#include "gate/execute.hpp"
+#include "gate/policy.hpp"
+
+namespace gate::cli {
+namespace {
+
+struct RunArgs {
+  std::string policy;
+  std::string build_dir = "build/release";
+  std::string out = "gate-run.json";
+  std::optional<int> repetitions;
+  std::string filter;
+  std::vector<std::string> suites;
+  bool instrument = false;
+  bool instrument_only = false;
+  std::optional<double> timeout_seconds;
+  std::optional<std::string> runner;
+};
+
+Policy load_run_policy(const RunArgs& a) {
+  if (!a.policy.empty()) return load_policy(a.policy);
+  if (std::filesystem::exists("gate.json")) return load_policy("gate.json");
+  throw Error("running suites: no policy — there is no gate.json here; pass --policy FILE naming the suites to run");
+}
+
+int run_run(const RunArgs& a) {
+  Policy policy = load_run_policy(a);
+  RunOptions options;
+  options.build_dir = a.build_dir;
+  options.repetitions = a.repetitions;
+  options.filter = a.filter;
+  options.suites = a.suites;
+  options.instrument = a.instrument || a.instrument_only;
+  options.timed = !a.instrument_only;
+  options.runner = a.runner;
+  if (a.timeout_seconds) {
+    if (!(*a.timeout_seconds > 0)) throw Error(fmt::format("running suites: --timeout {} must be positive", *a.timeout_seconds));
+    options.timeout = std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::duration<double>(*a.timeout_seconds));
+  }
+
+  // The output's directory is made before the suites run, so that a bad
+  // --out is found in a second rather than after the benchmarks.
+  const std::filesystem::path out = a.out;
+  if (out.has_parent_path()) {
+    std::error_code ec;
+    std::filesystem::create_directories(out.parent_path(), ec);
+    if (ec) throw Error(fmt::format("writing '{}': cannot create its directory: {}", a.out, ec.message()));
+  }
+
+  const char* term = std::getenv("TERM");
+  const bool live = isatty(STDERR_FILENO) != 0 && (term == nullptr || std::strcmp(term, "dumb") != 0);
+  auto progress = make_progress_printer(stderr, live);
+  RunBundle bundle = run_suites(policy, options, progress.get());
+  write_file_atomically(out, write_bundle(bundle));
+
+  const auto failed = failed_suites(bundle);
+  fmt::print(stderr, "gate: wrote '{}': {} suite{} measured on runner '{}'{}\n", a.out, bundle.suites.size(),
+             bundle.suites.size() == 1 ? "" : "s", bundle.runner.id,
+             failed.empty() ? "" : fmt::format(", {} failed", failed.size()));
+  if (failed.empty()) return 0;
+  for (const auto& f : failed) fmt::print(stderr, "gate: error: suite {}\n", f);
+  fmt::print(stderr, "gate: error: {} of {} suites could not be measured — the results cannot be judged; their stderr "
+                     "is kept in '{}'\n",
+             failed.size(), bundle.suites.size(), a.out);
+  return 2;
+}
+
+}  // namespace
+
+void add_run(CLI::App& app, Action& action) {
+  auto args = std::make_shared<RunArgs>();
+  auto* cmd = app.add_subcommand("run", "run the policy's benchmark suites and write a run bundle; exit 0 measured, "
+                                        "2 a suite failed");
+  cmd->add_option("--policy", args->policy, "policy file naming the suites (default: ./gate.json)");
+  cmd->add_option("--build-dir", args->build_dir, "directory the suites' binary paths are relative to")
+      ->capture_default_str();
+  cmd->add_option("--out", args->out, "run bundle to write")->capture_default_str();
+  cmd->add_option("--repetitions", args->repetitions,
+                  "repetitions per benchmark (default: the policy's; fewer than 9 weaken the test)");
+  cmd->add_option("--filter", args->filter, "only benchmarks matching this regex (Google Benchmark's filter)");
+  cmd->add_option("--suite", args->suites, "only this suite of the policy; repeatable");
+  cmd->add_flag("--instrument", args->instrument,
+                "also run each suite under callgrind for deterministic counters (instructions, misses, est_cycles)");
+  cmd->add_flag("--instrument-only", args->instrument_only, "only the callgrind pass: no timing");
+  cmd->add_option("--timeout", args->timeout_seconds, "seconds each suite binary may run (default: the policy's)");
+  cmd->add_option("--runner", args->runner, "runner id to record (default: GATE_RUNNER, else derived)");
+  cmd->callback([args, &action] { action = [args] { return run_run(*args); }; });
+}
+
+}  // namespace gate::cli
