@@ -80,7 +80,7 @@ void BM_IngestCompare(benchmark::State& state) {
   state.SetBytesProcessed(state.iterations() * bytes);
   state.SetItemsProcessed(state.iterations() * state.range(0));
 }
-BENCHMARK(BM_IngestCompare)->ArgName("benchmarks")->Arg(500)->Arg(5000)->Unit(benchmark::kMillisecond)->MinTime(0.5);
+BENCHMARK(BM_IngestCompare)->ArgName("benchmarks")->Arg(500)->Arg(5000)->Unit(benchmark::kMillisecond);
 
 // Ingest alone, to tell the two costs apart.
 void BM_Ingest(benchmark::State& state) {
@@ -92,7 +92,7 @@ void BM_Ingest(benchmark::State& state) {
   }
   state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>(fs::file_size(pair.baseline)));
 }
-BENCHMARK(BM_Ingest)->ArgName("benchmarks")->Arg(5000)->Unit(benchmark::kMillisecond)->MinTime(0.5);
+BENCHMARK(BM_Ingest)->ArgName("benchmarks")->Arg(5000)->Unit(benchmark::kMillisecond);
 
 // A repository whose HEAD holds baselines/r1/ with `suites` suites of
 // `benchmarks` benchmarks each (ten repetitions of cpu_time and real_time),
@@ -159,7 +159,7 @@ void BM_LoadBaselineAtRef(benchmark::State& state) {
   }
   state.SetItemsProcessed(state.iterations() * 50 * 200);
 }
-BENCHMARK(BM_LoadBaselineAtRef)->Unit(benchmark::kMillisecond)->MinTime(0.5);
+BENCHMARK(BM_LoadBaselineAtRef)->Unit(benchmark::kMillisecond);
 
 // The git half of it alone: resolving the ref and reading the blobs.
 void BM_ReadBlobsAtRef(benchmark::State& state) {
@@ -174,7 +174,7 @@ void BM_ReadBlobsAtRef(benchmark::State& state) {
   }
   state.counters["blob_bytes"] = static_cast<double>(bytes);
 }
-BENCHMARK(BM_ReadBlobsAtRef)->Unit(benchmark::kMillisecond)->MinTime(0.5);
+BENCHMARK(BM_ReadBlobsAtRef)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 

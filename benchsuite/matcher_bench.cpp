@@ -17,8 +17,6 @@ using perfgate::matcher::Matcher;
 using perfgate::matcher::QueryClass;
 using perfgate::matcher::sample_queries;
 
-constexpr double k_min_time = 0.1;
-
 const Matcher& shared_matcher() {
   static const Matcher m;
   return m;
@@ -38,11 +36,11 @@ void BM_MatcherGenerate(benchmark::State& state, std::string_view query) {
   }
   state.SetItemsProcessed(state.iterations());
 }
-BENCHMARK_CAPTURE(BM_MatcherGenerate, simple, std::string_view("list files"))->MinTime(k_min_time);
-BENCHMARK_CAPTURE(BM_MatcherGenerate, filter, std::string_view("files larger than 100MB"))->MinTime(k_min_time);
+BENCHMARK_CAPTURE(BM_MatcherGenerate, simple, std::string_view("list files"));
+BENCHMARK_CAPTURE(BM_MatcherGenerate, filter, std::string_view("files larger than 100MB"));
 BENCHMARK_CAPTURE(BM_MatcherGenerate, complex,
                   std::string_view("find files modified today larger than 1GB excluding node_modules"))
-    ->MinTime(k_min_time);
+    ;
 
 // Per-request latency over a corpus class (or all of it): each iteration
 // answers every request of the class, timing each one, and the benchmark
@@ -90,10 +88,10 @@ void BM_MatcherCorpus(benchmark::State& state, int query_class) {
   }
   state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(queries.size()));
 }
-BENCHMARK_CAPTURE(BM_MatcherCorpus, simple, static_cast<int>(QueryClass::simple))->MinTime(k_min_time);
-BENCHMARK_CAPTURE(BM_MatcherCorpus, filter, static_cast<int>(QueryClass::filter))->MinTime(k_min_time);
-BENCHMARK_CAPTURE(BM_MatcherCorpus, complex, static_cast<int>(QueryClass::complex))->MinTime(k_min_time);
-BENCHMARK_CAPTURE(BM_MatcherCorpus, all, -1)->MinTime(k_min_time);
+BENCHMARK_CAPTURE(BM_MatcherCorpus, simple, static_cast<int>(QueryClass::simple));
+BENCHMARK_CAPTURE(BM_MatcherCorpus, filter, static_cast<int>(QueryClass::filter));
+BENCHMARK_CAPTURE(BM_MatcherCorpus, complex, static_cast<int>(QueryClass::complex));
+BENCHMARK_CAPTURE(BM_MatcherCorpus, all, -1);
 
 // Building the matcher: patterns, keyword map and index, once per process
 // (the guide's warm-start budget is 100 ms for everything).
@@ -107,7 +105,7 @@ void BM_MatcherBuild(benchmark::State& state) {
   }
   state.SetItemsProcessed(state.iterations());
 }
-BENCHMARK(BM_MatcherBuild)->MinTime(k_min_time);
+BENCHMARK(BM_MatcherBuild);
 
 }  // namespace
 

@@ -25,8 +25,6 @@ using perfgate::maze::key_of;
 using perfgate::maze::LruCache;
 
 constexpr std::uint64_t k_seed = 42;
-constexpr double k_min_time = 0.1;  // seconds: 10 repetitions of the suite stay well under two minutes
-
 void cache_sizes(benchmark::internal::Benchmark* b) {
   for (const int n : {10, 100, 1000, 10000}) {
     b->Arg(n);
@@ -82,7 +80,7 @@ void BM_MazeHit(benchmark::State& state) {
   }
   state.SetItemsProcessed(state.iterations());
 }
-BENCHMARK(BM_MazeHit)->Apply(cache_sizes)->MinTime(k_min_time);
+BENCHMARK(BM_MazeHit)->Apply(cache_sizes);
 
 // The guide's "cache miss" path: a failed lookup, compiling the IR, and
 // inserting the result into the full cache (which evicts one entry).
@@ -104,7 +102,7 @@ void BM_MazeMiss(benchmark::State& state) {
   }
   state.SetItemsProcessed(state.iterations());
 }
-BENCHMARK(BM_MazeMiss)->Apply(cache_sizes)->MinTime(k_min_time);
+BENCHMARK(BM_MazeMiss)->Apply(cache_sizes);
 
 // Inserting a new key into a full cache: one eviction per iteration. O(1) in
 // the cache's size; built with GATE_INJECT=lru_scan the fit turns to N.
@@ -123,7 +121,7 @@ void BM_MazeEvict(benchmark::State& state) {
   state.SetComplexityN(state.range(0));
   state.SetItemsProcessed(state.iterations());
 }
-BENCHMARK(BM_MazeEvict)->Apply(cache_sizes)->Complexity()->MinTime(k_min_time);
+BENCHMARK(BM_MazeEvict)->Apply(cache_sizes)->Complexity();
 
 // Keying: the IR's canonical bytes hashed into a CacheKey, as every request
 // pays before it can look anything up. GATE_INJECT=slow_hash makes this slower.
@@ -142,7 +140,7 @@ void BM_MazeKey(benchmark::State& state) {
   state.SetBytesProcessed(state.iterations() * bytes);
   state.counters["canonical_bytes"] = static_cast<double>(bytes);
 }
-BENCHMARK(BM_MazeKey)->Arg(10)->Arg(50)->Arg(500)->MinTime(k_min_time);
+BENCHMARK(BM_MazeKey)->Arg(10)->Arg(50)->Arg(500);
 
 // The hash alone, over a buffer of range(0) bytes.
 void BM_MazeHashBytes(benchmark::State& state) {
@@ -159,7 +157,7 @@ void BM_MazeHashBytes(benchmark::State& state) {
   }
   state.SetBytesProcessed(state.iterations() * state.range(0));
 }
-BENCHMARK(BM_MazeHashBytes)->Arg(64)->Arg(4096)->MinTime(k_min_time);
+BENCHMARK(BM_MazeHashBytes)->Arg(64)->Arg(4096);
 
 // Many threads on one sharded cache (16 shards, 4096 entries): 90% lookups of
 // 1,000 hot keys (hits), 10% inserts of new keys (each evicts). Real time:
@@ -202,7 +200,7 @@ void BM_MazeConcurrent(benchmark::State& state) {
     g_shared.reset();
   }
 }
-BENCHMARK(BM_MazeConcurrent)->Threads(1)->Threads(2)->Threads(4)->Threads(8)->UseRealTime()->MinTime(k_min_time);
+BENCHMARK(BM_MazeConcurrent)->Threads(1)->Threads(2)->Threads(4)->Threads(8)->UseRealTime();
 
 }  // namespace
 

@@ -13,8 +13,6 @@ namespace {
 
 using perfgate::safety::Validator;
 
-constexpr double k_min_time = 0.1;
-
 constexpr std::array<std::string_view, 16> k_safe = {
     "ls -la",
     "git status && git diff --stat",
@@ -73,10 +71,10 @@ void validate_each(benchmark::State& state, const std::array<std::string_view, N
 }
 
 void BM_SafetyValidate_safe(benchmark::State& state) { validate_each(state, k_safe); }
-BENCHMARK(BM_SafetyValidate_safe)->Name("BM_SafetyValidate/safe")->MinTime(k_min_time);
+BENCHMARK(BM_SafetyValidate_safe)->Name("BM_SafetyValidate/safe");
 
 void BM_SafetyValidate_dangerous(benchmark::State& state) { validate_each(state, k_dangerous); }
-BENCHMARK(BM_SafetyValidate_dangerous)->Name("BM_SafetyValidate/dangerous")->MinTime(k_min_time);
+BENCHMARK(BM_SafetyValidate_dangerous)->Name("BM_SafetyValidate/dangerous");
 
 // One long, safe command line of about range(0) bytes: a pipeline of
 // ordinary commands, the worst case for a validator that reads everything.
@@ -97,7 +95,7 @@ void BM_SafetyValidateLong(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations());
   state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>(line.size()));
 }
-BENCHMARK(BM_SafetyValidateLong)->Arg(1024)->Arg(16384)->MinTime(k_min_time);
+BENCHMARK(BM_SafetyValidateLong)->Arg(1024)->Arg(16384);
 
 // Commands inside sh -c, eval and $(…): each level is lexed and checked again.
 void BM_SafetyValidateNested(benchmark::State& state) {
@@ -113,7 +111,7 @@ void BM_SafetyValidateNested(benchmark::State& state) {
   }
   state.SetItemsProcessed(state.iterations());
 }
-BENCHMARK(BM_SafetyValidateNested)->MinTime(k_min_time);
+BENCHMARK(BM_SafetyValidateNested);
 
 // Building the validator (its rule index).
 void BM_SafetyBuild(benchmark::State& state) {
@@ -126,7 +124,7 @@ void BM_SafetyBuild(benchmark::State& state) {
   }
   state.SetItemsProcessed(state.iterations());
 }
-BENCHMARK(BM_SafetyBuild)->MinTime(k_min_time);
+BENCHMARK(BM_SafetyBuild);
 
 }  // namespace
 

@@ -18,8 +18,6 @@ namespace {
 namespace sigma = perfgate::sigma;
 
 constexpr std::uint64_t k_seed = 2024;
-constexpr double k_min_time = 0.1;
-
 // 64 nodes: a sentence-sized tree, the guide's unit ("item"); 1,024: a
 // paragraph; 16,384: a document.
 void tree_sizes(benchmark::internal::Benchmark* b) {
@@ -50,7 +48,7 @@ void BM_SigmaEncode(benchmark::State& state) {
   state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>(bytes));
   state.counters["nodes"] = static_cast<double>(tree.size());
 }
-BENCHMARK(BM_SigmaEncode)->Apply(tree_sizes)->MinTime(k_min_time);
+BENCHMARK(BM_SigmaEncode)->Apply(tree_sizes);
 
 // Decodes one tree per iteration into a reused tree.
 void BM_SigmaDecode(benchmark::State& state) {
@@ -68,7 +66,7 @@ void BM_SigmaDecode(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations());
   state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>(bytes.size()));
 }
-BENCHMARK(BM_SigmaDecode)->Apply(tree_sizes)->MinTime(k_min_time);
+BENCHMARK(BM_SigmaDecode)->Apply(tree_sizes);
 
 // Encode then decode, as a sender and a receiver would.
 void BM_SigmaRoundtrip(benchmark::State& state) {
@@ -94,7 +92,7 @@ void BM_SigmaRoundtrip(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations());
   state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>(bytes));
 }
-BENCHMARK(BM_SigmaRoundtrip)->Apply(tree_sizes)->MinTime(k_min_time);
+BENCHMARK(BM_SigmaRoundtrip)->Apply(tree_sizes);
 
 // A chain range(0) levels deep: no recursion anywhere, so depth costs what
 // size costs.
@@ -115,7 +113,7 @@ void BM_SigmaRoundtripDeep(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations());
   state.SetBytesProcessed(state.iterations() * static_cast<std::int64_t>(buf.size()));
 }
-BENCHMARK(BM_SigmaRoundtripDeep)->Arg(1000)->Arg(100000)->MinTime(k_min_time);
+BENCHMARK(BM_SigmaRoundtripDeep)->Arg(1000)->Arg(100000);
 
 // Delta compression: each iteration encodes the next version against the
 // previous one, alternating between two versions that differ by 3 edits.
@@ -142,7 +140,7 @@ void BM_SigmaDeltaEncode(benchmark::State& state) {
   state.SetBytesProcessed(static_cast<std::int64_t>(bytes));
   state.counters["delta_bytes"] = benchmark::Counter(static_cast<double>(bytes), benchmark::Counter::kAvgIterations);
 }
-BENCHMARK(BM_SigmaDeltaEncode)->Arg(64)->Arg(1024)->MinTime(k_min_time);
+BENCHMARK(BM_SigmaDeltaEncode)->Arg(64)->Arg(1024);
 
 // Applying those deltas on the receiving side.
 void BM_SigmaDeltaApply(benchmark::State& state) {
@@ -167,7 +165,7 @@ void BM_SigmaDeltaApply(benchmark::State& state) {
   }
   state.SetItemsProcessed(state.iterations());
 }
-BENCHMARK(BM_SigmaDeltaApply)->Arg(64)->Arg(1024)->MinTime(k_min_time);
+BENCHMARK(BM_SigmaDeltaApply)->Arg(64)->Arg(1024);
 
 // The iterative walks over a 16,384-node tree, nodes per second.
 void BM_SigmaWalk(benchmark::State& state, bool depth_first) {
@@ -190,8 +188,8 @@ void BM_SigmaWalk(benchmark::State& state, bool depth_first) {
   }
   state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(tree.size()));
 }
-BENCHMARK_CAPTURE(BM_SigmaWalk, dfs, true)->MinTime(k_min_time);
-BENCHMARK_CAPTURE(BM_SigmaWalk, bfs, false)->MinTime(k_min_time);
+BENCHMARK_CAPTURE(BM_SigmaWalk, dfs, true);
+BENCHMARK_CAPTURE(BM_SigmaWalk, bfs, false);
 
 }  // namespace
 

@@ -157,6 +157,24 @@ MeasuredScope::~MeasuredScope() {
   }
 }
 
+namespace {
+
+// The compiler that built the suite: part of the runner's fingerprint, since
+// a new compiler moves every number.
+std::string compiler_context() {
+#if defined(__clang__)
+  return "clang " + std::to_string(__clang_major__) + "." + std::to_string(__clang_minor__) + "." +
+         std::to_string(__clang_patchlevel__);
+#elif defined(__GNUC__)
+  return "gcc " + std::to_string(__GNUC__) + "." + std::to_string(__GNUC_MINOR__) + "." +
+         std::to_string(__GNUC_PATCHLEVEL__);
+#else
+  return "unknown";
+#endif
+}
+
+}  // namespace
+
 int run_main(int argc, char** argv) {
   const Flags flags = scan_flags(argc, argv);
   benchmark::Initialize(&argc, argv);
@@ -165,6 +183,7 @@ int run_main(int argc, char** argv) {
   }
   const std::string_view inject = PERFGATE_GATE_INJECT;
   benchmark::AddCustomContext("build_type", PERFGATE_BUILD_TYPE);
+  benchmark::AddCustomContext("compiler", compiler_context());
   benchmark::AddCustomContext("gate_inject", inject.empty() ? "none" : std::string(inject));
   benchmark::AddCustomContext("hw_counters", hw_counters_context());
 

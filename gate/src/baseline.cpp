@@ -272,6 +272,7 @@ Comparison compare_against_ref(const RunBundle& contender, const RefCompareOptio
   c.runner = runner.id;
   c.baseline_commit = at.commit.sha;
   c.baseline_source = at.bundle.source;
+  c.baseline_found = at.found;
 
   std::vector<std::string> first;
   std::vector<std::string> tampered = tampered_paths(options.repo, options.ref);

@@ -27,7 +27,10 @@ std::string render_json(const Comparison& c) {
   j["schema_version"] = k_json_report_version;
   j["outcome"] = c.exit_code() == 0 ? "passed" : c.exit_code() == 1 ? "failed" : "could not judge";
   j["exit_code"] = c.exit_code();
-  j["baseline"] = {{"source", c.baseline_source}, {"commit", c.baseline_commit}, {"runner", c.runner}};
+  j["baseline"] = {{"source", c.baseline_source},
+                   {"commit", c.baseline_commit},
+                   {"runner", c.runner},
+                   {"found", c.baseline_found}};
   j["contender"] = {{"source", c.contender_source}, {"commit", c.contender_commit}};
   j["policy"] = c.policy_source;
   j["alpha"] = c.alpha;
