@@ -10,6 +10,7 @@
 #include <filesystem>
 
 #include "git_support.hpp"
+#include "report_support.hpp"
 #include "test_support.hpp"
 
 namespace fs = std::filesystem;
@@ -57,23 +58,6 @@ gate::test::RunResult compare_ref(const fs::path& repo, const std::string& ref, 
   return run_gate(args, repo, {"GATE_RUNNER=r1"});
 }
 
-json parse(const gate::test::RunResult& r) {
-  try {
-    return json::parse(r.out);
-  } catch (const json::exception& e) {
-    BOOST_FAIL("stdout is not JSON: " << e.what() << "\nstdout: " << r.out << "\nstderr: " << r.err);
-  }
-  return {};
-}
-
-std::vector<json> failing(const json& j) {
-  std::vector<json> out;
-  for (const auto& v : j["verdicts"]) {
-    if (v["fails_gate"].get<bool>()) out.push_back(v);
-  }
-  return out;
-}
-
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(cli_baseline)
@@ -89,14 +73,14 @@ BOOST_AUTO_TEST_CASE(update_commits_and_a_later_run_is_judged_against_the_ref) {
 
   auto same = compare_ref(r.repo, "main", clean());
   BOOST_TEST(same.exit_code == 0, same.err);
-  auto j = parse(same);
+  auto j = gate::test::json_report(same);
   BOOST_TEST(j["baseline"]["commit"] == r.main_sha);
   BOOST_TEST(j["baseline"]["runner"] == "r1");
   BOOST_TEST(j["counts"]["unchanged"].get<int>() >= 8);
 
   auto worse = compare_ref(r.repo, "main", slower());
   BOOST_TEST(worse.exit_code == 1, worse.err);
-  auto bad = failing(parse(worse));
+  auto bad = gate::test::failing_verdicts(gate::test::json_report(worse));
   BOOST_REQUIRE(bad.size() == 1u);
   BOOST_TEST(bad.front()["benchmark"] == "BM_Sort/64");
 
@@ -123,7 +107,7 @@ BOOST_AUTO_TEST_CASE(a_shallow_clone_works_once_the_base_ref_is_fetched) {
   git(clone, {"fetch", "-q", "--depth=1", "origin", "+refs/heads/main:refs/remotes/origin/main"});
   auto judged = compare_ref(clone, "origin/main", slower());
   BOOST_TEST(judged.exit_code == 1, judged.err);
-  BOOST_TEST(parse(judged)["baseline"]["commit"] == r.main_sha);
+  BOOST_TEST(gate::test::json_report(judged)["baseline"]["commit"] == r.main_sha);
 }
 
 BOOST_AUTO_TEST_CASE(a_pull_request_that_edits_its_baseline_is_still_caught_and_reported) {
@@ -137,7 +121,7 @@ BOOST_AUTO_TEST_CASE(a_pull_request_that_edits_its_baseline_is_still_caught_and_
   // but the gate judges with the base branch's baseline and says what changed.
   auto judged = compare_ref(r.repo, "main", slower());
   BOOST_TEST(judged.exit_code == 1, judged.err);
-  auto j = parse(judged);
+  auto j = gate::test::json_report(judged);
   BOOST_REQUIRE(!j["notices"].empty());
   std::string first = j["notices"][0];
   BOOST_TEST(first.find("baselines/r1/fixture_bench.json") != std::string::npos, first);
@@ -186,7 +170,7 @@ BOOST_AUTO_TEST_CASE(no_baseline_for_this_runner_means_every_benchmark_is_new) {
   RecordedRepo r;
   auto c = compare_ref(r.repo, "main", clean(), {"--runner", "r9"});
   BOOST_TEST(c.exit_code == 0, c.err);
-  auto j = parse(c);
+  auto j = gate::test::json_report(c);
   BOOST_TEST(j["counts"]["new"].get<int>() >= 8);
   BOOST_TEST(j["counts"]["unchanged"] == 0);
   std::string notice = j["notices"][0];
@@ -210,7 +194,7 @@ BOOST_AUTO_TEST_CASE(a_runner_mismatch_is_exit_2_unless_allowed_and_then_stated)
 
   auto allowed = compare_ref(r.repo, "other-hardware", slower(), {"--allow-runner-mismatch"});
   BOOST_TEST(allowed.exit_code == 1, allowed.err);
-  for (const auto& v : parse(allowed)["verdicts"]) {
+  for (const auto& v : gate::test::json_report(allowed)["verdicts"]) {
     BOOST_TEST(v["note"].get<std::string>().find("runner mismatch allowed") != std::string::npos);
   }
 }

@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <filesystem>
 
+#include "report_support.hpp"
 #include "test_support.hpp"
 
 namespace fs = std::filesystem;
@@ -18,23 +19,6 @@ namespace {
 
 std::string clean() { return data("derived/clean_baseline.json").string(); }
 
-json report(const gate::test::RunResult& r) {
-  try {
-    return json::parse(r.out);
-  } catch (const json::exception& e) {
-    BOOST_FAIL("stdout is not JSON: " << e.what() << "\n" << r.out << "\nstderr: " << r.err);
-  }
-  return {};
-}
-
-std::vector<json> failing(const json& j) {
-  std::vector<json> out;
-  for (const auto& v : j["verdicts"]) {
-    if (v["fails_gate"].get<bool>()) out.push_back(v);
-  }
-  return out;
-}
-
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(cli_compare)
@@ -42,7 +26,7 @@ BOOST_AUTO_TEST_SUITE(cli_compare)
 BOOST_AUTO_TEST_CASE(identical_files_pass_with_every_benchmark_unchanged) {
   auto r = run_gate({"compare", clean(), clean(), "--format", "json"});
   BOOST_TEST(r.exit_code == 0, r.err);
-  auto j = report(r);
+  auto j = gate::test::json_report(r);
   BOOST_TEST(j["outcome"] == "passed");
   BOOST_TEST(j["verdicts"].size() >= 8u);
   for (const auto& v : j["verdicts"]) {
@@ -54,8 +38,8 @@ BOOST_AUTO_TEST_CASE(one_benchmark_25_percent_slower_fails_naming_it_with_its_nu
   auto slower = data("derived/sort64_slower.json").string();
   auto r = run_gate({"compare", clean(), slower, "--format", "json"});
   BOOST_TEST(r.exit_code == 1, r.err);
-  auto j = report(r);
-  auto bad = failing(j);
+  auto j = gate::test::json_report(r);
+  auto bad = gate::test::failing_verdicts(j);
   BOOST_REQUIRE(bad.size() == 1u);
   const auto& v = bad.front();
   BOOST_TEST(v["benchmark"] == "BM_Sort/64");
@@ -90,7 +74,7 @@ BOOST_AUTO_TEST_CASE(a_counter_rule_fails_on_its_own) {
   auto counter_up = data("derived/counter_up.json").string();
   auto r = run_gate({"compare", clean(), counter_up, "--policy", (dir / "gate.json").string(), "--format", "json"});
   BOOST_TEST(r.exit_code == 1, r.err);
-  auto bad = failing(report(r));
+  auto bad = gate::test::failing_verdicts(gate::test::json_report(r));
   BOOST_REQUIRE(bad.size() == 1u);
   BOOST_TEST(bad.front()["benchmark"] == "BM_Counter");
   BOOST_TEST(bad.front()["metric"] == "nodes_visited");
@@ -105,9 +89,9 @@ BOOST_AUTO_TEST_CASE(a_target_rule_fails_on_its_own) {
   // Picked up from the working directory, as a developer would run it.
   auto r = run_gate({"compare", clean(), clean(), "--format", "json"}, dir.path());
   BOOST_TEST(r.exit_code == 1, r.err);
-  auto j = report(r);
+  auto j = gate::test::json_report(r);
   BOOST_TEST(j["policy"] == "gate.json");
-  auto bad = failing(j);
+  auto bad = gate::test::failing_verdicts(j);
   BOOST_REQUIRE(bad.size() == 1u);
   BOOST_TEST(bad.front()["status"] == "target missed");
   BOOST_TEST(bad.front()["benchmark"] == "BM_Loop");
@@ -119,7 +103,7 @@ BOOST_AUTO_TEST_CASE(an_errored_benchmark_is_failed_and_exit_1) {
   auto base = data("basic_baseline.json").string();
   auto r = run_gate({"compare", base, base, "--format", "json"});
   BOOST_TEST(r.exit_code == 1, r.err);
-  auto bad = failing(report(r));
+  auto bad = gate::test::failing_verdicts(gate::test::json_report(r));
   BOOST_REQUIRE(bad.size() == 1u);
   BOOST_TEST(bad.front()["status"] == "failed");
   BOOST_TEST(bad.front()["benchmark"].get<std::string>().rfind("BM_Fails", 0) == 0);
@@ -173,7 +157,7 @@ BOOST_AUTO_TEST_CASE(different_time_units_are_converted_not_refused) {
   gate::test::write_file(dir / "ms.json", doc.dump(1));
   auto r = run_gate({"compare", clean(), (dir / "ms.json").string(), "--format", "json"});
   BOOST_TEST(r.exit_code == 0, r.err);
-  for (const auto& v : report(r)["verdicts"]) BOOST_TEST(v["status"] == "unchanged", v["benchmark"]);
+  for (const auto& v : gate::test::json_report(r)["verdicts"]) BOOST_TEST(v["status"] == "unchanged", v["benchmark"]);
 }
 
 BOOST_AUTO_TEST_CASE(markdown_escapes_untrusted_names) {
@@ -215,7 +199,7 @@ BOOST_AUTO_TEST_CASE(five_thousand_benchmarks_of_pure_noise_pass) {
   BOOST_REQUIRE_MESSAGE(g.exit_code == 0, g.err);
   auto r = run_gate({"compare", base, cont, "--format", "json"});
   BOOST_TEST(r.exit_code == 0, r.err);
-  auto j = report(r);
+  auto j = gate::test::json_report(r);
   BOOST_TEST(j["counts"]["regressed"] == 0);
   BOOST_TEST(j["counts"]["unchanged"].get<int>() + j["counts"]["noisy"].get<int>() >= 5000);
   std::size_t raw_significant = 0;
