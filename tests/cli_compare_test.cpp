@@ -185,6 +185,31 @@ BOOST_AUTO_TEST_CASE(colour_only_when_asked_for_by_a_terminal) {
   BOOST_TEST(r.out.find("\x1b[") == std::string::npos);
 }
 
+BOOST_AUTO_TEST_CASE(merged_shards_compare_as_one_run) {
+  gate::test::TempDir dir;
+  auto doc = json::parse(gate::test::read_file(clean()));
+  doc["context"]["executable"] = "./bench_other";
+  gate::test::write_file(dir / "other.json", doc.dump(1));
+  auto other = (dir / "other.json").string();
+  auto slower = data("derived/sort64_slower.json").string();
+  auto base = run_gate({"merge", "--out", (dir / "base.json").string(), clean(), other});
+  BOOST_TEST(base.exit_code == 0, base.err);
+  auto cont = run_gate({"merge", "--out", (dir / "cont.json").string(), slower, other});
+  BOOST_TEST(cont.exit_code == 0, cont.err);
+  auto r = run_gate({"compare", (dir / "base.json").string(), (dir / "cont.json").string(), "--format", "json"});
+  BOOST_TEST(r.exit_code == 1, r.err);
+  auto bad = gate::test::failing_verdicts(gate::test::json_report(r));
+  BOOST_REQUIRE(bad.size() == 1u);
+  BOOST_TEST(bad.front()["suite"] == "fixture_bench");
+  BOOST_TEST(bad.front()["benchmark"] == "BM_Sort/64");
+  // The same suite from two files is refused, naming both.
+  auto twice = run_gate({"merge", "--out", (dir / "x.json").string(), clean(), slower});
+  BOOST_TEST(twice.exit_code == 2);
+  BOOST_TEST(twice.first_err_line().find("sort64_slower.json") != std::string::npos, twice.err);
+  BOOST_TEST(twice.first_err_line().find("clean_baseline.json") != std::string::npos, twice.err);
+  BOOST_TEST(!std::filesystem::exists(dir / "x.json"));
+}
+
 BOOST_AUTO_TEST_CASE(five_thousand_benchmarks_of_pure_noise_pass) {
   // Both files draw every benchmark's ten repetitions from the same
   // distribution (coefficient of variation 5-15%): about 5% of the raw

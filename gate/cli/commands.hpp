@@ -15,6 +15,7 @@ using Action = std::function<int()>;
 
 void add_compare(CLI::App& app, Action& action);
 void add_baseline(CLI::App& app, Action& action);
+void add_merge(CLI::App& app, Action& action);
 void add_runner(CLI::App& app, Action& action);
 void add_run(CLI::App& app, Action& action);
 

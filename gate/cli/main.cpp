@@ -16,6 +16,7 @@ int main(int argc, char** argv) {
   gate::cli::Action action;
   gate::cli::add_compare(app, action);
   gate::cli::add_baseline(app, action);
+  gate::cli::add_merge(app, action);
   gate::cli::add_runner(app, action);
   gate::cli::add_run(app, action);
 
