@@ -1,6 +1,6 @@
 // gate/include/gate/report.hpp — renders a Comparison for people and
 // machines: an aligned terminal table, Markdown for pull-request comments and
-// job summaries, and JSON (schema in docs/json-report.md).
+// job summaries, JSON (schema in docs/json-report.md) and JUnit XML.
 #pragma once
 
 #include <cstddef>
@@ -28,5 +28,8 @@ inline constexpr int k_json_report_version = 1;
 [[nodiscard]] std::string render_markdown(const Comparison& c, const ReportOptions& options = {});
 /// The full comparison as JSON, every verdict with every input.
 [[nodiscard]] std::string render_json(const Comparison& c);
+/// JUnit XML: a test suite per benchmark suite, a test case per verdict, a
+/// <failure> per verdict that fails the gate, <skipped> for noisy ones.
+[[nodiscard]] std::string render_junit(const Comparison& c);
 
 }  // namespace gate
