@@ -176,6 +176,7 @@ BOOST_AUTO_TEST_CASE(markdown_escapes_untrusted_names) {
   BOOST_TEST(r.out.find("<script>") == std::string::npos);
   BOOST_TEST(r.out.find("&lt;script&gt;") != std::string::npos);
   BOOST_TEST(r.out.find("@team") == std::string::npos);
+  BOOST_TEST(r.out.find("@\u200bteam") != std::string::npos);  // a zero-width space breaks the mention
   BOOST_TEST(r.out.find("\\|") != std::string::npos);
 }
 

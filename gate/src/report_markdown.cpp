@@ -23,7 +23,9 @@ std::string escape(std::string_view text) {
       case '>': out += "&gt;"; break;
       case '"': out += "&quot;"; break;
       case '|': out += "\\|"; break;
-      case '@': out += "&#64;"; break;
+      // GitHub finds mentions in the rendered text, so an entity would still
+      // notify: a zero-width space after '@' breaks the mention.
+      case '@': out += "@\u200b"; break;
       case '\n':
       case '\r': out += ' '; break;
       case '\\': case '`': case '*': case '_': case '[': case ']': case '#': case '!': case '~':
