@@ -38,6 +38,10 @@ struct RecordedRepo {
   RecordedRepo() {
     init_repo(repo);
     write_file(repo / "README.md", "a project under the gate\n");
+    // These tests are about baselines in git, not about confirmation: a timing
+    // regression against the stored baseline fails at once (the built-in
+    // default, "confirm", waits for a same-job re-run: tests/noise_test.cpp).
+    write_file(repo / "gate.json", R"({"defaults": {"timing": "judge"}})");
     commit_all(repo, "initial");
     auto r = run_gate({"baseline", "update", clean(), "--runner", "r1", "--commit", "--repo", repo.string()});
     BOOST_REQUIRE_MESSAGE(r.exit_code == 0, r.err);

@@ -7,6 +7,7 @@
 #include "gate/compare.hpp"
 #include "gate/error.hpp"
 #include "gate/metrics.hpp"
+#include "gate/noise.hpp"
 #include "gate/policy.hpp"
 
 using namespace gate;
@@ -251,6 +252,38 @@ BOOST_AUTO_TEST_CASE(a_worse_complexity_class_is_a_regression) {
   BOOST_TEST(v->contender_text == "O(N^2)");
 }
 
+BOOST_AUTO_TEST_CASE(binary_size_budgets_max_growth_and_sections) {
+  auto with_size = [](std::uint64_t file, std::uint64_t text, std::uint64_t data) {
+    RunBundle b = three(1);
+    b.suites[0].binary = BinarySize{"benchsuite/bench_demo", file, {{".text", text}, {".data", data}}, "abc"};
+    return b;
+  };
+  auto policy = parse_policy(R"({"size": {"bench_*": {"max": "50MB", "sections": {".text": {"growth": "+5%"}}}}})",
+                             "gate.json");
+  // +6 MB, all of it data: the default growth budget (+10% or +5MB) fails and says where.
+  auto c = compare(with_size(20'000'000, 8'000'000, 1'000'000), with_size(26'000'000, 8'000'000, 7'000'000), policy);
+  BOOST_TEST(c.exit_code() == 1);
+  BOOST_TEST((c.verdicts.front().status == Status::budget_exceeded));
+  BOOST_TEST(c.verdicts.front().metric == "size");
+  BOOST_TEST(c.verdicts.front().benchmark == "benchsuite/bench_demo");
+  BOOST_TEST(c.verdicts.front().note.find(".data +6 MB") != std::string::npos, c.verdicts.front().note);
+  BOOST_TEST(count(c, Status::budget_exceeded) == 1u);
+  // The section limit on its own: .text +6.25%.
+  auto t = compare(with_size(20'000'000, 8'000'000, 1'000'000), with_size(20'500'000, 8'500'000, 1'000'000), policy);
+  BOOST_TEST(t.exit_code() == 1);
+  BOOST_TEST(t.verdicts.front().metric == "size:.text");
+  // The absolute maximum without any baseline.
+  RunBundle empty;
+  empty.suites.push_back(Suite{});
+  empty.suites[0].name = "other";
+  auto m = compare(empty, with_size(60'000'000, 8'000'000, 1'000'000), policy);
+  BOOST_TEST(m.exit_code() == 1);
+  BOOST_TEST(m.verdicts.front().threshold == "< 50MB");
+  // Within every budget.
+  BOOST_TEST(compare(with_size(20'000'000, 8'000'000, 1'000'000), with_size(20'100'000, 8'100'000, 1'000'000), policy)
+                 .exit_code() == 0);
+}
+
 BOOST_AUTO_TEST_CASE(metric_and_filter_options) {
   auto c = compare(three(1), three(100, 1.25), default_policy(), CompareOptions{.metric = "real_time", .filter = "BM_[AB]"});
   BOOST_TEST(c.verdicts.size() == 2u);
@@ -271,6 +304,222 @@ BOOST_AUTO_TEST_CASE(pure_noise_over_many_benchmarks_does_not_fail) {
   auto c = compare(bundle(bs, "b"), bundle(cs, "c"), default_policy());
   BOOST_TEST(c.exit_code() == 0);
   BOOST_TEST(count(c, Status::regressed) == 0u);
+}
+
+// --- noise: stored baselines, calibration, unchanged code, bimodality -------
+
+namespace {
+
+// `three` with the suite's binary carrying a .text hash.
+RunBundle three_with_code(unsigned seed, double scale_b, const std::string& text_hash) {
+  RunBundle b = three(seed, scale_b);
+  b.suites[0].binary = BinarySize{"benchsuite/bench_demo", 1000, {{".text", 500}}, text_hash};
+  return b;
+}
+
+std::shared_ptr<const NoiseTable> noise_of(const std::string& bench, const std::string& metric_name, double spread) {
+  auto t = std::make_shared<NoiseTable>();
+  t->runner = "r1";
+  t->source = "HEAD:baselines/r1/noise.json";
+  t->suites["bench_demo"].benchmarks[bench][metric_name] = NoiseEntry{spread, 5};
+  return t;
+}
+
+bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+bool any_notice(const Comparison& c, const std::string& part) {
+  return std::any_of(c.notices.begin(), c.notices.end(), [&](const std::string& n) { return contains(n, part); });
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(against_a_stored_baseline_a_timing_regression_needs_confirmation) {
+  CompareOptions stored;
+  stored.stored_baseline = true;
+  auto c = compare(three(1), three(100, 1.25), default_policy(), stored);
+  const Verdict* v = find(c, "BM_B/64", "cpu_time");
+  BOOST_REQUIRE(v != nullptr);
+  // Reported as a regression with its numbers, but the gate passes until it is confirmed.
+  BOOST_TEST((v->status == Status::regressed));
+  BOOST_TEST(v->needs_confirmation);
+  BOOST_TEST(!fails_gate(*v));
+  BOOST_TEST(fails_gate(v->status));
+  BOOST_TEST(contains(v->note, "needs confirmation"), v->note);
+  BOOST_TEST(c.exit_code() == 0);
+  BOOST_TEST((c.timing == TimingMode::confirm));
+  BOOST_TEST(any_notice(c, "1 timing regression against the stored baseline needs confirmation"));
+  // What the confirmation step does when it agrees: the same verdict then fails.
+  Comparison confirmed = c;
+  for (auto& verdict : confirmed.verdicts) verdict.needs_confirmation = false;
+  BOOST_TEST(confirmed.exit_code() == 1);
+
+  // Measured together (two files, same-job A/B): judged at once.
+  auto judged = compare(three(1), three(100, 1.25), default_policy());
+  BOOST_TEST(judged.exit_code() == 1);
+  BOOST_TEST(!find(judged, "BM_B/64", "cpu_time")->needs_confirmation);
+  BOOST_TEST((judged.timing == TimingMode::judge));
+
+  // A policy can ask for today's behaviour against stored baselines too.
+  auto policy = parse_policy(R"({"defaults": {"timing": "judge"}})", "gate.json");
+  auto strict = compare(three(1), three(100, 1.25), policy, stored);
+  BOOST_TEST(strict.exit_code() == 1);
+  BOOST_TEST(!find(strict, "BM_B/64", "cpu_time")->needs_confirmation);
+}
+
+BOOST_AUTO_TEST_CASE(deterministic_metrics_fail_against_a_stored_baseline_without_confirmation) {
+  auto with_instructions = [](double instructions) {
+    return bundle({bench("BM_I", {metric("cpu_time", samples(1000, 0.01, 3)), metric("instructions", {instructions})})},
+                  "x");
+  };
+  CompareOptions stored;
+  stored.stored_baseline = true;
+  auto c = compare(with_instructions(100000), with_instructions(103000), default_policy(), stored);
+  const Verdict* v = find(c, "BM_I", "instructions");
+  BOOST_REQUIRE(v != nullptr);
+  BOOST_TEST((v->status == Status::regressed));
+  BOOST_TEST(!v->needs_confirmation);
+  BOOST_TEST(c.exit_code() == 1);
+}
+
+BOOST_AUTO_TEST_CASE(calibrated_noise_raises_the_threshold_and_says_so) {
+  CompareOptions options;
+  options.noise = noise_of("BM_B/64", "cpu_time", 0.061);
+  // +15%: beyond the policy's +10%, within 3 × 6.1% = 18.3%.
+  auto c = compare(three(1), three(100, 1.15), default_policy(), options);
+  const Verdict* v = find(c, "BM_B/64", "cpu_time");
+  BOOST_REQUIRE(v != nullptr);
+  BOOST_TEST(v->threshold == "+10% (noise: 3 × 6.1% = 18.3%)");
+  BOOST_TEST((v->status != Status::regressed));
+  BOOST_TEST(c.exit_code() == 0);
+  BOOST_TEST(any_notice(c, "HEAD:baselines/r1/noise.json"));
+  BOOST_TEST(any_notice(c, "3 × its noise"));
+  // +25% is beyond both.
+  auto worse = compare(three(1), three(100, 1.25), default_policy(), options);
+  BOOST_TEST((find(worse, "BM_B/64", "cpu_time")->status == Status::regressed));
+  BOOST_TEST(worse.exit_code() == 1);
+  // Other benchmarks keep the policy's threshold; noise below it changes nothing.
+  BOOST_TEST(find(worse, "BM_A", "cpu_time")->threshold == "+10%");
+  options.noise = noise_of("BM_B/64", "cpu_time", 0.02);
+  auto quiet = compare(three(1), three(100, 1.15), default_policy(), options);
+  BOOST_TEST(find(quiet, "BM_B/64", "cpu_time")->threshold == "+10%");
+  BOOST_TEST((find(quiet, "BM_B/64", "cpu_time")->status == Status::regressed));
+  // k comes from the policy.
+  auto k2 = parse_policy(R"({"defaults": {"noise_k": 2}})", "gate.json");
+  options.noise = noise_of("BM_B/64", "cpu_time", 0.061);
+  auto c2 = compare(three(1), three(100, 1.15), k2, options);
+  BOOST_TEST(find(c2, "BM_B/64", "cpu_time")->threshold == "+10% (noise: 2 × 6.1% = 12.2%)");
+  BOOST_TEST((find(c2, "BM_B/64", "cpu_time")->status == Status::regressed));
+}
+
+BOOST_AUTO_TEST_CASE(a_benchmark_too_noisy_to_judge_is_noisy_never_failed_never_passed) {
+  CompareOptions options;
+  options.noise = noise_of("BM_B/64", "cpu_time", 0.2);  // 3 × 20% = 60% > 50%
+  for (double scale : {1.0, 2.0, 0.5}) {
+    auto c = compare(three(1), three(100, scale), default_policy(), options);
+    const Verdict* v = find(c, "BM_B/64", "cpu_time");
+    BOOST_TEST((v->status == Status::noisy), "scale " << scale);
+    BOOST_TEST(contains(v->note, "too noisy to judge on this runner: calibrated noise 3 × 20% = 60% exceeds the "
+                                 "ceiling 50% (n=5 runs)"),
+               v->note);
+    BOOST_TEST(c.exit_code() == 0);
+    BOOST_TEST(any_notice(c, "1 too noisy to judge"));
+  }
+  // The ceiling is the policy's.
+  auto high = parse_policy(R"({"defaults": {"noise_ceiling": "70%"}})", "gate.json");
+  auto c = compare(three(1), three(100, 2.0), high, options);
+  BOOST_TEST((find(c, "BM_B/64", "cpu_time")->status == Status::regressed));
+}
+
+BOOST_AUTO_TEST_CASE(identical_code_cannot_fail_on_timing_but_still_on_counts_and_targets) {
+  auto c = compare(three_with_code(1, 1.0, "00aa11bb22cc33dd"), three_with_code(100, 1.25, "00aa11bb22cc33dd"),
+                   default_policy());
+  const Verdict* v = find(c, "BM_B/64", "cpu_time");
+  BOOST_TEST((v->status == Status::noisy));
+  BOOST_TEST(contains(v->note, "code unchanged (identical .text): a timing difference is noise"), v->note);
+  BOOST_TEST(c.exit_code() == 0);
+  BOOST_REQUIRE(!c.notices.empty());
+  BOOST_TEST(contains(c.notices.front(), "code unchanged (identical .text) in bench_demo"), c.notices.front());
+  BOOST_TEST(c.unchanged_code_suites == std::vector<std::string>{"bench_demo"});
+  // An improvement of identical code is noise too.
+  auto faster = compare(three_with_code(1, 1.0, "00aa11bb22cc33dd"), three_with_code(100, 0.7, "00aa11bb22cc33dd"),
+                        default_policy());
+  BOOST_TEST((find(faster, "BM_B/64", "cpu_time")->status == Status::noisy));
+  // Another hash: judged as usual.
+  auto changed = compare(three_with_code(1, 1.0, "00aa11bb22cc33dd"), three_with_code(100, 1.25, "ffaa11bb22cc33dd"),
+                         default_policy());
+  BOOST_TEST((find(changed, "BM_B/64", "cpu_time")->status == Status::regressed));
+  BOOST_TEST(changed.unchanged_code_suites.empty());
+  // An unknown hash on either side proves nothing.
+  auto unknown = compare(three_with_code(1, 1.0, ""), three_with_code(100, 1.25, ""), default_policy());
+  BOOST_TEST(unknown.exit_code() == 1);
+
+  // Deterministic metrics and targets are still judged.
+  auto policy = parse_policy(R"({"rules": [{"match": "BM_T", "real_time": "< 500ns"}]})", "gate.json");
+  auto with = [](double instructions, double real) {
+    RunBundle b = bundle({bench("BM_T", {metric("cpu_time", samples(real, 0.01, 5)),
+                                         metric("real_time", samples(real, 0.01, 6)),
+                                         metric("instructions", {instructions})})},
+                         "x");
+    b.suites[0].binary = BinarySize{"bench", 1000, {{".text", 500}}, "1234"};
+    return b;
+  };
+  auto same_code = compare(with(1000, 400), with(1100, 600), policy);
+  BOOST_TEST((find(same_code, "BM_T", "instructions")->status == Status::regressed));
+  BOOST_TEST(count(same_code, Status::target_missed) == 1u);
+  BOOST_TEST(same_code.exit_code() == 1);
+}
+
+BOOST_AUTO_TEST_CASE(bimodal_samples_are_flagged_with_their_modes_instead_of_judged) {
+  // Six repetitions near 1.02 µs, four near 1.31 µs: a median of these lands in either mode by chance.
+  std::vector<double> two_modes = {1018, 1021, 1020, 1310, 1023, 1305, 1019, 1312, 1022, 1309};
+  auto base = bundle({bench("BM_M", {metric("cpu_time", samples(1000, 0.01, 11))})}, "b");
+  auto cont = bundle({bench("BM_M", {metric("cpu_time", two_modes)})}, "c");
+  auto c = compare(base, cont, default_policy());
+  const Verdict* v = find(c, "BM_M", "cpu_time");
+  BOOST_TEST((v->status == Status::noisy));
+  BOOST_TEST(contains(v->note, "bimodal: modes 1.02 µs (6) and 1.31 µs (4) in the contender: the verdict depends on "
+                               "which mode the median fell in"),
+             v->note);
+  BOOST_TEST(c.exit_code() == 0);
+  // Either side: a bimodal baseline is flagged the same way.
+  auto reverse = compare(cont, base, default_policy());
+  BOOST_TEST(contains(find(reverse, "BM_M", "cpu_time")->note, "in the baseline"));
+  // A change beyond the limit from either mode is no mode switch: judged, with the modes noted.
+  std::vector<double> doubled;
+  for (double x : two_modes) doubled.push_back(2 * x);
+  auto far = compare(base, bundle({bench("BM_M", {metric("cpu_time", doubled)})}, "c"), default_policy());
+  BOOST_TEST((find(far, "BM_M", "cpu_time")->status == Status::regressed));
+  BOOST_TEST(contains(find(far, "BM_M", "cpu_time")->note, "(the verdict holds for either mode)"));
+  // Two modes 4% apart around an unchanged baseline: unchanged whichever mode the median takes.
+  std::vector<double> close = {1000, 1001, 999, 1040, 1002, 1041, 998, 1039, 1000, 1042};
+  auto a_a = compare(bundle({bench("BM_M", {metric("cpu_time", close)})}, "b"),
+                     bundle({bench("BM_M", {metric("cpu_time", close)})}, "c"), default_policy());
+  BOOST_TEST((find(a_a, "BM_M", "cpu_time")->status == Status::unchanged));
+  BOOST_TEST(contains(find(a_a, "BM_M", "cpu_time")->note, "bimodal: modes"));
+  // The same shift without two modes is a regression.
+  std::vector<double> shifted = {1310, 1312, 1305, 1309, 1311, 1307, 1313, 1306, 1308, 1314};
+  auto r = compare(base, bundle({bench("BM_M", {metric("cpu_time", shifted)})}, "c"), default_policy());
+  BOOST_TEST((find(r, "BM_M", "cpu_time")->status == Status::regressed));
+}
+
+BOOST_AUTO_TEST_CASE(callgrind_counts_of_several_threads_are_not_judged_exactly) {
+  auto with = [](int threads, double instructions, double allocs) {
+    RunBundle b = bundle({bench("BM_Conc/threads:4", {metric("instructions", {instructions}),
+                                                      metric("allocs_per_iter", {allocs})})},
+                         "x");
+    b.suites[0].benchmarks[0].threads = threads;
+    return b;
+  };
+  auto policy = parse_policy(R"({"defaults": {"primary_metric": "instructions"}})", "gate.json");
+  auto c = compare(with(4, 1159, 0), with(4, 1325, 0), policy);
+  const Verdict* v = find(c, "BM_Conc/threads:4", "instructions");
+  BOOST_TEST((v->status == Status::noisy));
+  BOOST_TEST(contains(v->note, "a callgrind count of 4 threads depends on how valgrind scheduled them"), v->note);
+  BOOST_TEST(c.exit_code() == 0);
+  // Allocation counts are not callgrind's: still exact.
+  BOOST_TEST(compare(with(4, 1159, 0), with(4, 1159, 1), policy).exit_code() == 1);
+  // One thread: exact.
+  BOOST_TEST(compare(with(1, 1159, 0), with(1, 1325, 0), policy).exit_code() == 1);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

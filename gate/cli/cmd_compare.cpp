@@ -1,5 +1,6 @@
-// gate/cli/cmd_compare.cpp — `gate compare`: a contender against a baseline,
-// verdicts as a table, Markdown or JSON, and the exit code of the gate.
+// gate/cli/cmd_compare.cpp — `gate compare`: a contender against a baseline
+// (or an A/B bundle by its pairs), suspected timing regressions confirmed
+// when asked, verdicts as a table, Markdown or JSON, and the exit code.
 #include <CLI/CLI.hpp>
 #include <fmt/core.h>
 #include <unistd.h>
@@ -13,8 +14,11 @@
 #include <optional>
 
 #include "commands.hpp"
+#include "gate/ab.hpp"
 #include "gate/baseline.hpp"
 #include "gate/compare.hpp"
+#include "gate/confirm.hpp"
+#include "gate/execute.hpp"
 #include "gate/error.hpp"
 #include "gate/ingest.hpp"
 #include "gate/policy.hpp"
@@ -36,6 +40,10 @@ struct CompareArgs {
   std::string repo = ".";
   bool allow_runner_mismatch = false;
   bool all = false;
+  std::string confirm_with;  // base build directory
+  std::string head_build = "build/release";
+  int confirm_rounds = k_default_confirm_rounds;
+  std::string confirm_out;
 };
 
 void write_output(const std::string& path, const std::string& text) {
@@ -53,10 +61,25 @@ Policy policy_for(const CompareArgs& a) {
   return default_policy();
 }
 
+// The first step's comparison, then, with --confirm-with, the confirmation
+// of its suspects with the same policy.
 Comparison judge(const CompareArgs& a) {
   CompareOptions options;
   if (!a.metric.empty()) options.metric = a.metric;
   if (!a.filter.empty()) options.filter = a.filter;
+  ConfirmOptions confirm_options;
+  confirm_options.base_build_dir = a.confirm_with;
+  confirm_options.head_build_dir = a.head_build;
+  confirm_options.rounds = a.confirm_rounds;
+  confirm_options.runner = a.runner;
+  confirm_options.repo_dir = a.repo;
+  if (!a.confirm_out.empty()) confirm_options.bundle_out = a.confirm_out;
+  const char* term = std::getenv("TERM");
+  auto progress = make_progress_printer(
+      stderr, isatty(STDERR_FILENO) != 0 && (term == nullptr || std::strcmp(term, "dumb") != 0));
+  confirm_options.observer = progress.get();
+  const bool confirming = !a.confirm_with.empty();
+
   if (!a.baseline_ref.empty()) {
     std::vector<RunBundle> parts;
     for (const auto& f : a.files) parts.push_back(read_results(f));
@@ -66,17 +89,36 @@ Comparison judge(const CompareArgs& a) {
     ref.runner = a.runner;
     if (!a.policy.empty()) ref.policy = a.policy;
     ref.allow_runner_mismatch = a.allow_runner_mismatch;
-    return compare_against_ref(merge_results(parts), ref, options);
+    RunBundle contender = merge_results(parts);
+    Comparison first = compare_against_ref(contender, ref, options);
+    if (!confirming) return first;
+    confirm_options.policy = policy_at_ref(contender, ref);
+    return confirm(std::move(first), confirm_options);
+  }
+  if (a.files.size() == 1) {
+    RunBundle bundle = read_results(a.files[0]);
+    if (bundle.ab) {
+      if (confirming) {
+        throw Error(fmt::format("confirming '{}': an a/b run is judged by its own pairs — there is nothing to "
+                                "confirm (drop --confirm-with)",
+                                a.files[0]));
+      }
+      return compare_ab(bundle, policy_for(a), options);
+    }
   }
   if (a.files.size() != 2) {
-    throw Error(fmt::format("compare takes a baseline and a contender file (or --baseline-ref REF and contenders), "
-                            "{} given",
-                            a.files.size()));
+    throw Error(fmt::format("compare takes a baseline and a contender file, an a/b bundle of gate run --ab, or "
+                            "--baseline-ref REF and contenders; {} given{}",
+                            a.files.size(),
+                            a.files.size() == 1 ? fmt::format(" ('{}' is not an a/b bundle)", a.files[0]) : ""));
   }
   Policy policy = policy_for(a);
   RunBundle baseline = read_results(a.files[0]);
   RunBundle contender = read_results(a.files[1]);
-  return compare(baseline, contender, policy, options);
+  Comparison first = compare(baseline, contender, policy, options);
+  if (!confirming) return first;
+  confirm_options.policy = policy;
+  return confirm(std::move(first), confirm_options);
 }
 
 int run_compare(const CompareArgs& a) {
@@ -102,8 +144,8 @@ void add_compare(CLI::App& app, Action& action) {
   auto* cmd = app.add_subcommand("compare", "judge a contender against a baseline; exit 0 passed, 1 failed, 2 could "
                                             "not judge");
   cmd->add_option("files", args->files,
-                  "BASELINE.json CONTENDER.json, or with --baseline-ref the contenders only (Google Benchmark JSON or "
-                  "run bundles)")
+                  "BASELINE.json CONTENDER.json, an A/B bundle of gate run --ab, or with --baseline-ref the "
+                  "contenders only (Google Benchmark JSON or run bundles)")
       ->required();
   cmd->add_option("--baseline-ref", args->baseline_ref,
                   "judge against baselines/<runner>/ and gate.json as they are at this git ref (read through libgit2)");
@@ -119,6 +161,18 @@ void add_compare(CLI::App& app, Action& action) {
   cmd->add_flag("--all", args->all, "list unchanged rows too, however many");
   cmd->add_option("--markdown-out", args->markdown_out, "also write the Markdown report to this file");
   cmd->add_option("--json-out", args->json_out, "also write the JSON report to this file");
+  auto* confirm_with = cmd->add_option("--confirm-with", args->confirm_with,
+                                       "re-run suspected timing regressions from this base build against the head "
+                                       "build, interleaved (A/B), and fail only on those the pairs confirm");
+  cmd->add_option("--head-build", args->head_build, "with --confirm-with: the head build's directory")
+      ->capture_default_str()
+      ->needs(confirm_with);
+  cmd->add_option("--confirm-rounds", args->confirm_rounds, "with --confirm-with: A/B rounds of the re-run")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber)
+      ->needs(confirm_with);
+  cmd->add_option("--confirm-out", args->confirm_out, "with --confirm-with: also write the re-run's A/B bundle here")
+      ->needs(confirm_with);
   cmd->callback([args, &action] { action = [args] { return run_compare(*args); }; });
 }
 

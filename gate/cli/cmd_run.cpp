@@ -1,10 +1,12 @@
-// gate/cli/cmd_run.cpp — `gate run`: runs the policy's suites, writes the run
-// bundle, and exits 2 naming the suites that could not be measured.
+// gate/cli/cmd_run.cpp — `gate run`: runs the policy's suites (or, with --ab,
+// two builds' suites interleaved), writes the run bundle, and exits 2 naming
+// the suites that could not be measured.
 #include <CLI/CLI.hpp>
 #include <fmt/core.h>
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
@@ -34,6 +36,8 @@ struct RunArgs {
   bool instrument_only = false;
   std::optional<double> timeout_seconds;
   std::optional<std::string> runner;
+  std::vector<std::string> ab;  // BASE_BUILD_DIR HEAD_BUILD_DIR
+  std::optional<std::uint32_t> seed;
 };
 
 Policy load_run_policy(const RunArgs& a) {
@@ -69,13 +73,25 @@ int run_run(const RunArgs& a) {
   const char* term = std::getenv("TERM");
   const bool live = isatty(STDERR_FILENO) != 0 && (term == nullptr || std::strcmp(term, "dumb") != 0);
   auto progress = make_progress_printer(stderr, live);
-  RunBundle bundle = run_suites(policy, options, progress.get());
+  RunBundle bundle;
+  if (a.ab.empty()) {
+    bundle = run_suites(policy, options, progress.get());
+  } else {
+    AbOptions ab;
+    ab.run = options;
+    ab.run.build_dir = a.ab[1];
+    ab.base_build_dir = a.ab[0];
+    ab.seed = a.seed;
+    bundle = run_ab(policy, ab, progress.get());
+  }
   write_file_atomically(out, write_bundle(bundle));
 
   const auto failed = failed_suites(bundle);
-  fmt::print(stderr, "gate: wrote '{}': {} suite{} measured on runner '{}'{}\n", a.out, bundle.suites.size(),
-             bundle.suites.size() == 1 ? "" : "s", bundle.runner.id,
-             failed.empty() ? "" : fmt::format(", {} failed", failed.size()));
+  fmt::print(stderr, "gate: wrote '{}': {} suite{} measured{} on runner '{}'{}\n", a.out, bundle.suites.size(),
+             bundle.suites.size() == 1 ? "" : "s",
+             bundle.ab ? fmt::format(" from two builds, {} rounds a/b (judge it: gate compare {})", bundle.ab->rounds, a.out)
+                       : std::string(),
+             bundle.runner.id, failed.empty() ? "" : fmt::format(", {} failed", failed.size()));
   if (failed.empty()) return 0;
   for (const auto& f : failed) fmt::print(stderr, "gate: error: suite {}\n", f);
   fmt::print(stderr, "gate: error: {} of {} suites could not be measured — the results cannot be judged; their stderr "
@@ -91,8 +107,8 @@ void add_run(CLI::App& app, Action& action) {
   auto* cmd = app.add_subcommand("run", "run the policy's benchmark suites and write a run bundle; exit 0 measured, "
                                         "2 a suite failed");
   cmd->add_option("--policy", args->policy, "policy file naming the suites (default: ./gate.json)");
-  cmd->add_option("--build-dir", args->build_dir, "directory the suites' binary paths are relative to")
-      ->capture_default_str();
+  auto* build_dir = cmd->add_option("--build-dir", args->build_dir, "directory the suites' binary paths are relative to")
+                        ->capture_default_str();
   cmd->add_option("--out", args->out, "run bundle to write")->capture_default_str();
   cmd->add_option("--repetitions", args->repetitions,
                   "repetitions per benchmark (default: the policy's; fewer than 9 weaken the test)");
@@ -100,9 +116,18 @@ void add_run(CLI::App& app, Action& action) {
   cmd->add_option("--suite", args->suites, "only this suite of the policy; repeatable");
   cmd->add_flag("--instrument", args->instrument,
                 "also run each suite under callgrind for deterministic counters (instructions, misses, est_cycles)");
-  cmd->add_flag("--instrument-only", args->instrument_only, "only the callgrind pass: no timing");
+  auto* instrument_only = cmd->add_flag("--instrument-only", args->instrument_only, "only the callgrind pass: no timing");
   cmd->add_option("--timeout", args->timeout_seconds, "seconds each suite binary may run (default: the policy's)");
   cmd->add_option("--runner", args->runner, "runner id to record (default: GATE_RUNNER, else derived)");
+  auto* ab = cmd->add_option("--ab", args->ab,
+                  "same-job A/B: run every suite from the base and the head build, interleaved round by round "
+                  "(--repetitions rounds); judge the bundle with gate compare BUNDLE")
+      ->expected(2)
+      ->type_name("BASE_BUILD_DIR HEAD_BUILD_DIR")
+      ->excludes(build_dir)
+      ->excludes(instrument_only);
+  cmd->add_option("--seed", args->seed, "with --ab: seed of the schedule (suite order, which build starts), to replay it")
+      ->needs(ab);
   cmd->callback([args, &action] { action = [args] { return run_run(*args); }; });
 }
 

@@ -18,5 +18,6 @@ void add_baseline(CLI::App& app, Action& action);
 void add_merge(CLI::App& app, Action& action);
 void add_runner(CLI::App& app, Action& action);
 void add_run(CLI::App& app, Action& action);
+void add_calibrate(CLI::App& app, Action& action);
 
 }  // namespace gate::cli

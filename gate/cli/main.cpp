@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
   gate::cli::add_merge(app, action);
   gate::cli::add_runner(app, action);
   gate::cli::add_run(app, action);
+  gate::cli::add_calibrate(app, action);
 
   try {
     app.parse(argc, argv);

@@ -22,7 +22,7 @@ namespace {
 
 // Files in a runner's directory that are not suites.
 bool is_suite_file(const std::string& name) {
-  return name != k_runner_file && name != "noise.json" && name.size() > 5 &&
+  return name != k_runner_file && name != k_noise_file && name.size() > 5 &&
          name.compare(name.size() - 5, 5, ".json") == 0;
 }
 
@@ -113,6 +113,11 @@ BaselineAtRef load_baseline_at(const std::filesystem::path& repo_dir, std::strin
     std::string source = fmt::format("{}:{}/{}", ref, dir, name);
     if (name == k_runner_file) {
       out.bundle.runner = runner_from_json(text, source);
+    } else if (name == k_noise_file) {
+      out.noise = parse_noise(text, source);
+      if (out.noise->runner != runner_id) {
+        throw Error(fmt::format("reading '{}': it names runner '{}', not '{}'", source, out.noise->runner, runner_id));
+      }
     } else if (is_suite_file(name)) {
       suites.emplace_back(std::move(source), &text);
     }
@@ -268,7 +273,10 @@ Comparison compare_against_ref(const RunBundle& contender, const RefCompareOptio
   Policy policy = options.policy ? load_policy(*options.policy) : at.policy ? *at.policy : default_policy();
   if (!options.policy && !at.policy) policy.source = fmt::format("built-in defaults ({} has no gate.json)", options.ref);
 
-  Comparison c = compare(at.bundle, contender, policy, compare_options);
+  CompareOptions stored = compare_options;
+  stored.stored_baseline = true;
+  if (!stored.noise && at.noise) stored.noise = std::make_shared<const NoiseTable>(std::move(*at.noise));
+  Comparison c = compare(at.bundle, contender, policy, stored);
   c.runner = runner.id;
   c.baseline_commit = at.commit.sha;
   c.baseline_source = at.bundle.source;

@@ -169,6 +169,15 @@ void write_metric(Writer& w, const Metric& m, const Suite& suite, const Benchmar
     finite_number(s, m.samples[i], {&suite, &bench, what});
   }
   s.out += ']';
+  if (!m.rounds.empty()) {
+    Writer& r = o.key("rounds");
+    r.out += '[';
+    for (std::size_t i = 0; i < m.rounds.size(); ++i) {
+      if (i != 0) r.out += ", ";
+      r.integer(m.rounds[i]);
+    }
+    r.out += ']';
+  }
   if (m.from_aggregates) o.key("from_aggregates").out += "true";
   o.close();
 }
@@ -246,6 +255,35 @@ void write_suite(Writer& w, const Suite& s, int depth) {
   }
   if (!s.complexity.empty()) w.indent(depth + 1);
   w.out += ']';
+  o.close();
+}
+
+/// The suites array, one suite per element at `depth` + 1, as "suites" and
+/// "ab.base_suites" both need.
+void write_suites(Writer& w, const std::vector<Suite>& suites, int depth) {
+  w.out += '[';
+  for (std::size_t i = 0; i < suites.size(); ++i) {
+    if (i != 0) w.out += ',';
+    w.indent(depth + 1);
+    write_suite(w, suites[i], depth + 1);
+  }
+  if (!suites.empty()) w.indent(depth);
+  w.out += ']';
+}
+
+/// A same-job A/B run's base side (docs/bundle-format.md, "A/B runs").
+void write_ab(Writer& w, const AbRun& ab, int depth) {
+  ObjectOut o(w, depth, true);
+  o.string("base_build_dir", ab.base_build_dir);
+  o.string("head_build_dir", ab.head_build_dir);
+  o.integer("rounds", ab.rounds);
+  o.integer("seed", ab.seed);
+  {
+    ObjectOut first(o.key("first"), depth + 1, !ab.first.empty());
+    for (const auto& [suite, letters] : ab.first) first.string(suite, letters);
+    first.close();
+  }
+  write_suites(o.key("base_suites"), ab.base_suites, depth + 1);
   o.close();
 }
 
@@ -381,6 +419,8 @@ class Parser {
   Benchmark benchmark();
   Metric metric(const std::string& name);
   ComplexityFit complexity_fit();
+  std::vector<Suite> suites(std::string_view what);
+  AbRun ab();
 
   JsonReader m_r;
 };
@@ -447,6 +487,10 @@ Metric Parser::metric(const std::string& name) {
     } else if (key == "from_aggregates") {
       expect(JsonType::boolean, key);
       m.from_aggregates = m_r.read_bool();
+    } else if (key == "rounds") {
+      expect(JsonType::array, key);
+      m_r.begin_array();
+      while (m_r.next_element()) m.rounds.push_back(small_int("rounds", 1));
     } else {
       m_r.skip_value();
     }
@@ -456,6 +500,11 @@ Metric Parser::metric(const std::string& name) {
   require(direction, at, what, "direction");
   require(kind, at, what, "kind");
   require(samples, at, what, "samples");
+  // A round per sample or none: pairs are made by round, and a list that
+  // does not match the samples would pair the wrong measurements.
+  if (!m.rounds.empty() && m.rounds.size() != m.samples.size()) {
+    m_r.fail_at(at, fmt::format("{} has {} rounds for {} samples", what, m.rounds.size(), m.samples.size()));
+  }
   return m;
 }
 
@@ -583,10 +632,63 @@ Suite Parser::suite() {
   return s;
 }
 
+std::vector<Suite> Parser::suites(std::string_view what) {
+  expect(JsonType::array, what);
+  std::vector<Suite> out;
+  m_r.begin_array();
+  while (m_r.next_element()) {
+    std::size_t s_at = m_r.value_offset();
+    Suite s = suite();
+    if (std::any_of(out.begin(), out.end(), [&](const Suite& o) { return o.name == s.name; })) {
+      m_r.fail_at(s_at, "suite '" + s.name + "' appears twice");
+    }
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+AbRun Parser::ab() {
+  AbRun ab;
+  std::size_t at = m_r.value_offset();
+  expect(JsonType::object, "ab");
+  bool base_suites = false;
+  members([&](const std::string& key, std::size_t) {
+    if (key == "base_build_dir") {
+      ab.base_build_dir = text(key);
+    } else if (key == "head_build_dir") {
+      ab.head_build_dir = text(key);
+    } else if (key == "rounds") {
+      ab.rounds = small_int(key, 1);
+    } else if (key == "seed") {
+      std::size_t v = m_r.value_offset();
+      std::uint64_t seed = uint64(key);
+      if (seed > UINT32_MAX) m_r.fail_at(v, "'seed' is beyond 32 bits");
+      ab.seed = static_cast<std::uint32_t>(seed);
+    } else if (key == "first") {
+      expect(JsonType::object, key);
+      members([&](const std::string& suite_name, std::size_t) {
+        std::size_t v = m_r.value_offset();
+        std::string letters = text(suite_name);
+        if (letters.find_first_not_of("bh") != std::string::npos) {
+          m_r.fail_at(v, "'first' of suite '" + suite_name + "' holds letters other than b and h");
+        }
+        ab.first[suite_name] = std::move(letters);
+      });
+    } else if (key == "base_suites") {
+      ab.base_suites = suites(key);
+      base_suites = true;
+    } else {
+      m_r.skip_value();
+    }
+  });
+  require(base_suites, at, "'ab'", "base_suites");
+  return ab;
+}
+
 RunBundle Parser::bundle() {
   RunBundle bundle;
   std::size_t at = m_r.value_offset();
-  bool suites = false;
+  bool have_suites = false;
   members([&](const std::string& key, std::size_t) {
     if (key == "runner") {
       bundle.runner = runner();
@@ -597,21 +699,16 @@ RunBundle Parser::bundle() {
     } else if (key == "time") {
       bundle.time = text(key);
     } else if (key == "suites") {
-      expect(JsonType::array, key);
-      m_r.begin_array();
-      while (m_r.next_element()) {
-        std::size_t s_at = m_r.value_offset();
-        Suite s = suite();
-        if (bundle.find(s.name) != nullptr) m_r.fail_at(s_at, "suite '" + s.name + "' appears twice");
-        bundle.suites.push_back(std::move(s));
-      }
-      suites = true;
+      bundle.suites = this->suites(key);
+      have_suites = true;
+    } else if (key == "ab") {
+      bundle.ab = ab();
     } else {
       m_r.skip_value();  // schema and schema_version were checked by check_header
     }
   });
   m_r.expect_end();
-  require(suites, at, "run bundle", "suites");
+  require(have_suites, at, "run bundle", "suites");
   return bundle;
 }
 
@@ -654,14 +751,8 @@ std::string write_bundle(const RunBundle& bundle) {
   o.string("commit", bundle.commit);
   o.string("ref", bundle.ref);
   o.string("time", bundle.time);
-  o.key("suites").out += '[';
-  for (std::size_t i = 0; i < bundle.suites.size(); ++i) {
-    if (i != 0) w.out += ',';
-    w.indent(2);
-    write_suite(w, bundle.suites[i], 2);
-  }
-  if (!bundle.suites.empty()) w.indent(1);
-  w.out += ']';
+  write_suites(o.key("suites"), bundle.suites, 1);
+  if (bundle.ab) write_ab(o.key("ab"), *bundle.ab, 1);
   o.close();
   w.out += '\n';
   return std::move(w.out);

@@ -4,6 +4,7 @@
 #include "gate/compare.hpp"
 
 #include <fmt/core.h>
+#include <fmt/format.h>
 
 #include <algorithm>
 #include <cmath>
@@ -13,7 +14,9 @@
 #include <unordered_set>
 
 #include "gate/error.hpp"
+#include "gate/noise.hpp"
 #include "gate/stats.hpp"
+#include "gate/units.hpp"
 
 namespace gate {
 namespace {
@@ -26,6 +29,14 @@ int complexity_rank(std::string_view big_o) {
     if (order[i] == big_o) return static_cast<int>(i);
   }
   return -1;
+}
+
+// The counts callgrind gives (gate/callgrind.hpp): exact for one thread, but
+// for several they depend on how valgrind happened to schedule them.
+bool is_callgrind_count(std::string_view metric) {
+  static constexpr std::array<std::string_view, 8> names = {"instructions", "est_cycles", "l1i_misses", "l1d_misses",
+                                                             "ll_misses",    "lli_misses", "lld_misses", "branch_misses"};
+  return std::find(names.begin(), names.end(), metric) != names.end();
 }
 
 Direction opposite(Direction d) {
@@ -47,16 +58,73 @@ std::optional<double> robust_spread(std::span<const double> samples) {
   return spread;
 }
 
+// What besides the limit and the test decides a noisy metric.
+struct NoisyContext {
+  std::optional<double> noise_floor;  // noise_k × calibrated noise: the change must exceed it too
+  std::optional<NoiseEntry> noise;
+  std::string bimodal;                // the note, when either side's samples split into two modes
+  bool mode_decides = false;          // the verdict would differ with the bimodal side's other mode as its median
+  bool code_unchanged = false;        // the suite's .text is identical on both sides
+};
+
 // A tested noisy metric waiting for its adjusted p-value.
 struct Pending {
   std::size_t verdict_index;
   double p_value;
   Limit limit;
+  NoisyContext context;
 };
+
+// The relative change in the worse direction of `direction` (positive =
+// worse), infinite from a zero baseline.
+double worse_fraction(double baseline, double contender, Direction direction) {
+  double worse = Limit::worse_change(baseline, contender, direction);
+  if (baseline == 0) return worse > 0 ? INFINITY : 0.0;
+  return worse / std::fabs(baseline);
+}
+
+// Which way a change goes past a limit and a noise floor: +1 worse, -1
+// better, 0 within.
+int decision(double baseline, double contender, Direction direction, const Limit& limit, double floor) {
+  if (limit.exceeded(baseline, contender, direction) && worse_fraction(baseline, contender, direction) > floor) {
+    return 1;
+  }
+  Direction other = opposite(direction);
+  if (limit.exceeded(baseline, contender, other) && worse_fraction(baseline, contender, other) > floor) return -1;
+  return 0;
+}
+
+// Bimodal samples of either side: the note ("bimodal: modes 1.02 µs (6) and
+// 1.31 µs (4) in the contender"), and whether the verdict depends on which
+// mode the median fell in. A median of two modes lands in either by chance,
+// so a verdict that would change if it had landed in the other is no
+// verdict; one that holds for either mode (a change far beyond both, or
+// within the limit from both) is judged as usual, with the note.
+void check_modes(NoisyContext& context, const Metric& baseline, const Metric& contender, const Verdict& v,
+                 const Limit& limit) {
+  const double floor = context.noise_floor.value_or(0);
+  auto side = [&](const Metric& m, std::string_view name, bool is_contender) {
+    auto modes = stats::bimodality(m.samples);
+    if (!modes) return;
+    std::string note = fmt::format("bimodal: modes {} ({}) and {} ({}) in the {}", format_quantity(modes->low, v.unit),
+                                   modes->low_count, format_quantity(modes->high, v.unit), modes->high_count, name);
+    context.bimodal = context.bimodal.empty() ? note : context.bimodal + "; " + note;
+    int at_low = is_contender ? decision(*v.baseline, modes->low, v.direction, limit, floor)
+                              : decision(modes->low, *v.contender, v.direction, limit, floor);
+    int at_high = is_contender ? decision(*v.baseline, modes->high, v.direction, limit, floor)
+                               : decision(modes->high, *v.contender, v.direction, limit, floor);
+    if (at_low != at_high) context.mode_decides = true;
+  };
+  side(contender, "contender", true);
+  side(baseline, "baseline", false);
+}
 
 class Comparer {
  public:
-  Comparer(const Policy& policy, const CompareOptions& options) : m_policy(policy), m_options(options) {
+  Comparer(const Policy& policy, const CompareOptions& options)
+      : m_policy(policy),
+        m_options(options),
+        m_timing(options.stored_baseline ? policy.defaults.timing.value_or(TimingMode::confirm) : TimingMode::judge) {
     if (options.filter) {
       try {
         m_filter.emplace(*options.filter, std::regex::ECMAScript | std::regex::optimize);
@@ -72,6 +140,11 @@ class Comparer {
       add_suite_failure(cont);
       return;
     }
+    // Nothing changed, nothing to judge: identical code cannot be slower,
+    // so a timing difference is the machine's.
+    m_code_unchanged = base != nullptr && base->binary && cont.binary && !cont.binary->text_hash.empty() &&
+                       base->binary->text_hash == cont.binary->text_hash;
+    if (m_code_unchanged) m_out.unchanged_code_suites.push_back(cont.name);
     std::unordered_map<std::string_view, const Benchmark*> base_by_name;
     if (base != nullptr) {
       base_by_name.reserve(base->benchmarks.size());
@@ -95,6 +168,7 @@ class Comparer {
       }
       complexity(*base, cont);
     }
+    sizes(base, cont);
   }
 
   void missing_suite(const Suite& base) {
@@ -114,9 +188,11 @@ class Comparer {
     for (std::size_t i = 0; i < m_pending.size(); ++i) {
       Verdict& v = m_out.verdicts[m_pending[i].verdict_index];
       v.q_value = qs[i];
-      decide_noisy(v, m_pending[i].limit, alpha);
+      decide_noisy(v, m_pending[i].limit, m_pending[i].context, alpha);
     }
     m_out.alpha = alpha;
+    m_out.timing = m_timing;
+    add_notices();
     std::stable_sort(m_out.verdicts.begin(), m_out.verdicts.end(), [](const Verdict& a, const Verdict& b) {
       if (a.status != b.status) return a.status < b.status;
       double ca = a.change ? badness(a) : -INFINITY;
@@ -232,7 +308,19 @@ class Comparer {
       v.baseline = stats::median(bm.samples);
       v.contender = stats::median(cm.samples);
       v.change = relative_change(*v.baseline, *v.contender);
-      if (limit.exceeded(*v.baseline, *v.contender, v.direction)) {
+      const int threads = std::max(base.threads, cont.threads);
+      if (threads > 1 && is_callgrind_count(v.metric) &&
+          (limit.exceeded(*v.baseline, *v.contender, v.direction) ||
+           limit.exceeded(*v.baseline, *v.contender, opposite(v.direction)))) {
+        // Measured on this project's machine: BM_MazeConcurrent/threads:4
+        // counted 1159 or 1325 instructions per iteration in runs of one
+        // binary, threads:8 994 to 1325 — valgrind runs one thread at a
+        // time, and spinning and lock retries follow its schedule.
+        v.status = Status::noisy;
+        v.note = fmt::format("a callgrind count of {} threads depends on how valgrind scheduled them: not judged "
+                             "exactly",
+                             threads);
+      } else if (limit.exceeded(*v.baseline, *v.contender, v.direction)) {
         v.status = Status::regressed;
       } else if (limit.exceeded(*v.baseline, *v.contender, opposite(v.direction)) ||
                  (*v.baseline != *v.contender && !limit.relative.has_value() && !limit.absolute.has_value())) {
@@ -278,7 +366,23 @@ class Comparer {
       v.p_value = mw.p_value;
       v.test = "mann-whitney u";
     }
-    m_pending.push_back({m_out.verdicts.size(), *v.p_value, limit});
+    NoisyContext context;
+    context.code_unchanged = m_code_unchanged;
+    if (m_options.noise) {
+      if (const NoiseEntry* e = m_options.noise->find(suite, cont.name, bm.name)) {
+        context.noise = *e;
+        context.noise_floor = m_policy.defaults.noise_k * e->spread;
+        // The threshold shows the noise only where it decides: when k × noise
+        // is above the limit's own relative part.
+        if (*context.noise_floor > limit.relative.value_or(0)) {
+          v.threshold = fmt::format("{} (noise: {:g} × {} = {})", limit.text, m_policy.defaults.noise_k,
+                                    format_quantity(e->spread, "%"), format_quantity(*context.noise_floor, "%"));
+          ++m_noise_raised;
+        }
+      }
+    }
+    if (!aggregates_only) check_modes(context, bm, cm, v, limit);
+    m_pending.push_back({m_out.verdicts.size(), *v.p_value, limit, std::move(context)});
     m_out.verdicts.push_back(std::move(v));
   }
 
@@ -313,29 +417,93 @@ class Comparer {
     v.note = "only aggregates: Welch t-test on means, weaker than a rank test on repetitions";
   }
 
-  // Decides a tested noisy metric once its adjusted p-value is known.
-  static void decide_noisy(Verdict& v, const Limit& limit, double alpha) {
+  // What decided the noisy verdicts, said before the table.
+  void add_notices() {
+    if (!m_out.unchanged_code_suites.empty()) {
+      m_out.notices.push_back(fmt::format("code unchanged (identical .text) in {}: timing differences there are "
+                                          "reported as noise and cannot fail the gate",
+                                          fmt::join(m_out.unchanged_code_suites, ", ")));
+    }
+    if (m_options.noise) {
+      std::string note = fmt::format("calibrated noise from {} (runner '{}'): a noisy metric's threshold is the larger "
+                                     "of the policy's and {:g} × its noise ({}): {} raised",
+                                     m_options.noise->source.empty() ? "noise.json" : m_options.noise->source,
+                                     m_options.noise->runner, m_policy.defaults.noise_k, k_noise_statistic,
+                                     m_noise_raised);
+      if (m_too_noisy > 0) {
+        note += fmt::format(", {} too noisy to judge (above the ceiling {})", m_too_noisy,
+                            format_quantity(m_policy.defaults.noise_ceiling, "%"));
+      }
+      m_out.notices.push_back(std::move(note));
+    }
+    auto suspects = static_cast<std::size_t>(std::count_if(
+        m_out.verdicts.begin(), m_out.verdicts.end(), [](const Verdict& v) { return v.needs_confirmation; }));
+    if (suspects > 0) {
+      m_out.notices.push_back(fmt::format("{} timing regression{} against the stored baseline need{} confirmation: "
+                                          "{} the gate only when a same-job re-run of base and head confirms {} "
+                                          "(defaults.timing \"confirm\")",
+                                          suspects, suspects == 1 ? "" : "s", suspects == 1 ? "s" : "",
+                                          suspects == 1 ? "it fails" : "they fail", suspects == 1 ? "it" : "them"));
+    }
+  }
+
+  // Decides a tested noisy metric once its adjusted p-value is known: the
+  // change must exceed the limit, the calibrated noise floor (if any) and be
+  // significant; then what the context knows overrides the statistics.
+  void decide_noisy(Verdict& v, const Limit& limit, const NoisyContext& context, double alpha) {
     bool significant = *v.q_value < alpha;
-    bool worse = limit.exceeded(*v.baseline, *v.contender, v.direction);
-    bool better = limit.exceeded(*v.baseline, *v.contender, opposite(v.direction));
-    auto rel = limit.relative;  // a spread beyond it makes a threshold-sized change unjudgeable
+    const double floor = context.noise_floor.value_or(0);
+    bool worse = limit.exceeded(*v.baseline, *v.contender, v.direction) &&
+                 worse_fraction(*v.baseline, *v.contender, v.direction) > floor;
+    bool better = limit.exceeded(*v.baseline, *v.contender, opposite(v.direction)) &&
+                  worse_fraction(*v.baseline, *v.contender, opposite(v.direction)) > floor;
+    // A spread beyond the relative threshold makes a threshold-sized change unjudgeable.
+    std::optional<double> rel = limit.relative;
+    if (context.noise_floor) rel = std::max(rel.value_or(0), floor);
     bool too_spread = rel && v.baseline_spread && *v.baseline_spread > *rel;
     auto add_note = [&](const std::string& s) { v.note = v.note.empty() ? s : v.note + "; " + s; };
 
-    if (worse && significant) {
+    if (context.noise_floor && floor > m_policy.defaults.noise_ceiling) {
+      // Never failing, never passing in silence: the runner cannot resolve
+      // a change of this benchmark that anyone would accept.
+      v.status = Status::noisy;
+      add_note(fmt::format("too noisy to judge on this runner: calibrated noise {:g} × {} = {} exceeds the ceiling {} "
+                           "(n={} runs)",
+                           m_policy.defaults.noise_k, format_quantity(context.noise->spread, "%"),
+                           format_quantity(floor, "%"), format_quantity(m_policy.defaults.noise_ceiling, "%"),
+                           context.noise->runs));
+      ++m_too_noisy;
+    } else if (context.mode_decides) {
+      // The median's mode, not the code, would decide this verdict.
+      v.status = Status::noisy;
+      add_note(context.bimodal + ": the verdict depends on which mode the median fell in");
+    } else if (worse && significant) {
       v.status = Status::regressed;
     } else if (better && significant) {
       v.status = Status::improved;
     } else if (worse || better) {
       v.status = Status::noisy;
-      add_note(fmt::format("change beyond {} but not significant (q={:.3g} >= alpha {})", limit.text, *v.q_value,
+      add_note(fmt::format("change beyond {} but not significant (q={:.3g} >= alpha {})", v.threshold, *v.q_value,
                            alpha));
     } else if (too_spread && !significant) {
       v.status = Status::noisy;
       add_note(fmt::format("baseline spread {:.1f}% exceeds the threshold {}: too noisy to judge",
-                           *v.baseline_spread * 100, limit.text));
+                           *v.baseline_spread * 100, v.threshold));
     } else {
       v.status = Status::unchanged;
+    }
+
+    if (!context.bimodal.empty() && !context.mode_decides) {
+      add_note(context.bimodal + " (the verdict holds for either mode)");
+    }
+    if (context.code_unchanged && (v.status == Status::regressed || v.status == Status::improved)) {
+      v.status = Status::noisy;
+      add_note("code unchanged (identical .text): a timing difference is noise");
+    }
+    if (v.status == Status::regressed && m_timing == TimingMode::confirm) {
+      v.needs_confirmation = true;
+      add_note("needs confirmation: a timing regression against a stored baseline fails the gate only when a "
+               "same-job re-run of base and head confirms it (defaults.timing \"confirm\")");
     }
   }
 
@@ -396,11 +564,97 @@ class Comparer {
     }
   }
 
+  // Binary size against the policy's budget: an absolute maximum and growth
+  // against the baseline, for the file and for the sections the budget names.
+  // Sizes are deterministic: judged exactly.
+  void sizes(const Suite* base, const Suite& cont) {
+    if (!cont.binary) return;
+    auto budget = m_policy.size_budget_for(cont.name);
+    if (!budget) return;
+    const BinarySize& now = *cont.binary;
+    const BinarySize* before = base != nullptr && base->binary ? &*base->binary : nullptr;
+    auto section = [](const BinarySize& b, const std::string& name) -> std::optional<double> {
+      for (const auto& s : b.sections) {
+        if (s.name == name) return static_cast<double>(s.size);
+      }
+      return std::nullopt;
+    };
+    auto judge_size = [&](const std::string& metric, std::optional<double> was, double is,
+                          const std::optional<double>& max, const std::string& max_text,
+                          const std::optional<Limit>& growth) {
+      if (max) {
+        Verdict v = size_verdict(cont.name, now.path, metric, was, is);
+        v.threshold = "< " + max_text;
+        v.status = is > *max ? Status::budget_exceeded : Status::unchanged;
+        m_out.verdicts.push_back(std::move(v));
+      }
+      if (growth && was) {
+        Verdict v = size_verdict(cont.name, now.path, metric, was, is);
+        v.threshold = growth->text;
+        if (growth->exceeded(*was, is, Direction::lower_is_better)) {
+          v.status = Status::budget_exceeded;
+          if (metric == "size") v.note = largest_growth(*before, now);
+        } else {
+          v.status = is < *was ? Status::improved : Status::unchanged;
+        }
+        m_out.verdicts.push_back(std::move(v));
+      }
+    };
+    std::optional<double> was_file = before ? std::optional<double>(static_cast<double>(before->file_size)) : std::nullopt;
+    judge_size("size", was_file, static_cast<double>(now.file_size), budget->max, budget->max_text, budget->growth);
+    for (const auto& [name, sb] : budget->sections) {
+      auto is = section(now, name);
+      if (!is) continue;
+      judge_size("size:" + name, before ? section(*before, name) : std::nullopt, *is, sb.max, sb.max_text, sb.growth);
+    }
+  }
+
+  Verdict size_verdict(const std::string& suite, const std::string& path, const std::string& metric,
+                       std::optional<double> was, double is) const {
+    Verdict v;
+    v.suite = suite;
+    v.benchmark = path.empty() ? suite : path;
+    v.metric = metric;
+    v.kind = MetricKind::deterministic;
+    v.unit = "B";
+    v.statistic = "bytes";
+    v.test = "exact";
+    v.baseline = was;
+    v.contender = is;
+    if (was) v.change = relative_change(*was, is);
+    return v;
+  }
+
+  // "grew 6.0 MB: .data +6.0 MB, .text +1.2 kB" — which sections to look at.
+  static std::string largest_growth(const BinarySize& before, const BinarySize& now) {
+    std::vector<std::pair<double, std::string>> grown;
+    for (const auto& s : now.sections) {
+      double was = 0;
+      for (const auto& b : before.sections) {
+        if (b.name == s.name) was = static_cast<double>(b.size);
+      }
+      double delta = static_cast<double>(s.size) - was;
+      if (delta > 0) grown.emplace_back(delta, s.name);
+    }
+    std::sort(grown.rbegin(), grown.rend());
+    std::string out = fmt::format("grew {} (file)", format_quantity(static_cast<double>(now.file_size) -
+                                                                        static_cast<double>(before.file_size),
+                                                                    "B"));
+    for (std::size_t i = 0; i < grown.size() && i < 3; ++i) {
+      out += fmt::format("{} {} +{}", i == 0 ? ":" : ",", grown[i].second, format_quantity(grown[i].first, "B"));
+    }
+    return out;
+  }
+
   const Policy& m_policy;
   const CompareOptions& m_options;
+  TimingMode m_timing;
   std::optional<std::regex> m_filter;
   Comparison m_out;
   std::vector<Pending> m_pending;
+  bool m_code_unchanged = false;   // of the suite being compared
+  std::size_t m_noise_raised = 0;  // thresholds that the calibrated noise raised
+  std::size_t m_too_noisy = 0;     // verdicts above the noise ceiling
 };
 
 }  // namespace
@@ -426,6 +680,8 @@ bool fails_gate(Status s) {
          s == Status::budget_exceeded;
 }
 
+bool fails_gate(const Verdict& v) { return fails_gate(v.status) && !v.needs_confirmation; }
+
 std::array<std::size_t, k_status_count> Comparison::counts() const {
   std::array<std::size_t, k_status_count> c{};
   for (const auto& v : verdicts) ++c[static_cast<std::size_t>(v.status)];
@@ -434,7 +690,7 @@ std::array<std::size_t, k_status_count> Comparison::counts() const {
 
 bool Comparison::passed() const {
   return suite_failures.empty() &&
-         std::none_of(verdicts.begin(), verdicts.end(), [](const Verdict& v) { return fails_gate(v.status); });
+         std::none_of(verdicts.begin(), verdicts.end(), [](const Verdict& v) { return fails_gate(v); });
 }
 
 int Comparison::exit_code() const {

@@ -6,12 +6,15 @@
 #include <stdlib.h>  // mkdtemp
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <charconv>
 #include <cstring>
 #include <cstdlib>
 #include <ctime>
 #include <fstream>
+#include <numeric>
+#include <random>
 #include <regex>
 #include <sstream>
 #include <system_error>
@@ -174,53 +177,41 @@ class SuiteRunner {
         m_work(work),
         m_observer(observer) {}
 
-  /// The suite's results, or std::nullopt when the filter leaves it nothing to run.
-  std::optional<Suite> run(const SuiteSpec& spec, std::size_t index, std::size_t count) {
+  void notice(const std::string& text) {
+    if (m_observer != nullptr) m_observer->notice(text);
+  }
+
+  /// Progress position of the passes that follow: step `index` of `count`.
+  void set_position(std::size_t index, std::size_t count) {
     m_index = index;
     m_count = count;
+  }
+
+  /// The suite's results, or std::nullopt when the filter leaves it nothing to run.
+  std::optional<Suite> run(const SuiteSpec& spec, std::size_t index, std::size_t count) {
+    set_position(index, count);
     Suite suite;
     suite.name = spec.name;
     const nanoseconds timeout = m_options.timeout.value_or(spec.timeout);
+    const Pass first = m_options.timed ? Pass::timing : Pass::callgrind;
 
-    std::filesystem::path binary = spec.binary;
-    if (binary.is_relative()) binary = m_options.build_dir / binary;
-    std::error_code ec;
-    if (!std::filesystem::is_regular_file(binary, ec)) {
-      const Pass first = m_options.timed ? Pass::timing : Pass::callgrind;
+    const std::filesystem::path binary = resolve(spec, m_options.build_dir);
+    if (auto missing = missing_binary(spec, binary)) {
       start(spec.name, first, 0, std::nullopt);
-      suite.failure = fmt::format(
-          "binary '{}' not found: '{}' {} — build it, or point --build-dir at the build directory", spec.binary,
-          binary.string(), std::filesystem::exists(binary, ec) ? "is not a regular file" : "does not exist");
+      suite.failure = *missing + " — build it, or point --build-dir at the build directory";
       finish(spec.name, first, nanoseconds(0), *suite.failure);
       return suite;
     }
+    suite.binary = size_of(spec, binary, spec.name);
 
-    try {
-      suite.binary = measure_binary(binary, spec.binary);
-    } catch (const Error& e) {
-      notice(fmt::format("suite '{}': no binary size: {}", spec.name, e.what()));
+    Listing listing = list(spec, binary, timeout);
+    if (listing.failure) {
+      start(spec.name, first, 0, std::nullopt);
+      suite.failure = listing.failure;
+      finish(spec.name, first, listing.elapsed, *suite.failure);
+      return suite;
     }
-
-    // Listing first tells how many benchmarks will run (for the estimate)
-    // and whether the filter leaves any; a binary that cannot list is still
-    // run, so that its failure is recorded the way it happens.
-    std::optional<std::size_t> listed;
-    {
-      ProcessSpec list;
-      list.argv = command(binary, spec, {"--benchmark_list_tests=true"});
-      list.timeout = std::min(timeout, k_list_timeout);
-      list.kill_grace = m_options.kill_grace;
-      ProcessResult r = run_process(list);
-      if (r.ending == ProcessResult::Ending::timed_out) {
-        const Pass first = m_options.timed ? Pass::timing : Pass::callgrind;
-        start(spec.name, first, 0, std::nullopt);
-        suite.failure = failure_text(
-            fmt::format("listing its benchmarks (--benchmark_list_tests) {}", r.describe(list.timeout)), &r);
-        finish(spec.name, first, r.elapsed, *suite.failure);
-        return suite;
-      }
-      if (r.succeeded()) listed = count_listed(r.out);
-    }
+    const std::optional<std::size_t> listed = listing.count;
     if (listed && *listed == 0 && !m_options.filter.empty()) {
       notice(fmt::format("suite '{}': no benchmark matches the filter '{}'; not run", spec.name, m_options.filter));
       return std::nullopt;
@@ -240,14 +231,88 @@ class SuiteRunner {
     return suite;
   }
 
+  /// The suite's binary in `build_dir` (absolute paths as they are).
+  static std::filesystem::path resolve(const SuiteSpec& spec, const std::filesystem::path& build_dir) {
+    std::filesystem::path binary = spec.binary;
+    if (binary.is_relative()) binary = build_dir / binary;
+    return binary;
+  }
+
+  /// Why `binary` cannot be run ("binary 'x' not found: '/b/x' does not
+  /// exist"), or std::nullopt when it is a regular file.
+  static std::optional<std::string> missing_binary(const SuiteSpec& spec, const std::filesystem::path& binary) {
+    std::error_code ec;
+    if (std::filesystem::is_regular_file(binary, ec)) return std::nullopt;
+    return fmt::format("binary '{}' not found: '{}' {}", spec.binary, binary.string(),
+                       std::filesystem::exists(binary, ec) ? "is not a regular file" : "does not exist");
+  }
+
+  /// The binary's size, or none with a notice when libelf cannot read it.
+  std::optional<BinarySize> size_of(const SuiteSpec& spec, const std::filesystem::path& binary,
+                                    const std::string& label) {
+    try {
+      return measure_binary(binary, spec.binary);
+    } catch (const Error& e) {
+      notice(fmt::format("suite '{}': no binary size: {}", label, e.what()));
+    }
+    return std::nullopt;
+  }
+
+  struct Listing {
+    std::optional<std::size_t> count;   ///< benchmarks the filter leaves; unknown when listing failed
+    std::optional<std::string> failure; ///< the listing outlived its timeout
+    nanoseconds elapsed{0};
+  };
+
+  /// Listing first tells how many benchmarks will run (for the estimate)
+  /// and whether the filter leaves any; a binary that cannot list is still
+  /// run, so that its failure is recorded the way it happens. Only a listing
+  /// that hangs fails the suite.
+  Listing list(const SuiteSpec& spec, const std::filesystem::path& binary, nanoseconds timeout) {
+    ProcessSpec p;
+    p.argv = command(binary, spec, {"--benchmark_list_tests=true"});
+    p.timeout = std::min(timeout, k_list_timeout);
+    p.kill_grace = m_options.kill_grace;
+    ProcessResult r = run_process(p);
+    Listing out;
+    out.elapsed = r.elapsed;
+    if (r.ending == ProcessResult::Ending::timed_out) {
+      out.failure = failure_text(
+          fmt::format("listing its benchmarks (--benchmark_list_tests) {}", r.describe(p.timeout)), &r);
+    } else if (r.succeeded()) {
+      out.count = count_listed(r.out);
+    }
+    return out;
+  }
+
+  /// One round of a same-job A/B run: every benchmark of the suite once
+  /// (one repetition, no interleaving, so that a benchmark sits at the same
+  /// place in both builds' runs), the samples appended to `side` tagged
+  /// with `round`. Returns the failure, empty when none. `label` names the
+  /// step in progress displays ("bench_x: base, round 3/15").
+  std::string ab_round(const SuiteSpec& spec, const std::filesystem::path& binary, nanoseconds timeout,
+                       std::optional<std::size_t> listed, const std::string& label, int round, Suite& side) {
+    TimedRun run = timed_run(spec, label, binary, timeout, listed, 1, false);
+    if (run.outcome == Outcome::nothing_matched) return {};
+    if (run.measured) append_round(side, std::move(*run.measured), round);
+    return run.failure.value_or(std::string());
+  }
+
+  /// The instrumented pass of one build's side of an A/B run, after its
+  /// rounds: the callgrind counters join the timed benchmarks.
+  void ab_instrumented(const SuiteSpec& spec, const std::filesystem::path& binary, nanoseconds timeout,
+                       std::optional<std::size_t> listed, Suite& side) {
+    (void)instrumented_pass(spec, binary, timeout, listed, side);
+  }
+
  private:
   std::vector<std::string> command(const std::filesystem::path& binary, const SuiteSpec& spec,
-                                   std::initializer_list<std::string> ours) const {
+                                   const std::vector<std::string>& ours) const {
     std::vector<std::string> argv{binary.string()};
     // The policy's arguments come first so that ours, which the gate relies
     // on (output format and file), win when both name the same flag.
     argv.insert(argv.end(), spec.args.begin(), spec.args.end());
-    argv.insert(argv.end(), ours);
+    argv.insert(argv.end(), ours.begin(), ours.end());
     if (!m_options.filter.empty()) argv.push_back("--benchmark_filter=" + m_options.filter);
     return argv;
   }
@@ -289,47 +354,109 @@ class SuiteRunner {
 
   Outcome timed_pass(const SuiteSpec& spec, const std::filesystem::path& binary, nanoseconds timeout,
                      std::optional<std::size_t> listed, Suite& suite) {
+    TimedRun run = timed_run(spec, spec.name, binary, timeout, listed, m_repetitions, true);
+    if (run.measured) {
+      suite.context = std::move(run.measured->context);
+      suite.benchmarks = std::move(run.measured->benchmarks);
+      suite.complexity = std::move(run.measured->complexity);
+    }
+    if (run.failure) suite.failure = std::move(run.failure);
+    return run.outcome;
+  }
+
+  struct TimedRun {
+    Outcome outcome = Outcome::measured;
+    std::optional<Suite> measured;       ///< the results file, when the run exited and wrote valid results
+    std::optional<std::string> failure;  ///< what went wrong, with the tail of stderr
+  };
+
+  /// One timed run of the binary with `repetitions` repetitions per
+  /// benchmark. Random interleaving spreads a benchmark's repetitions over
+  /// the run; A/B rounds (one repetition) run without it.
+  TimedRun timed_run(const SuiteSpec& spec, const std::string& label, const std::filesystem::path& binary,
+                     nanoseconds timeout, std::optional<std::size_t> listed, int repetitions, bool interleave) {
     std::optional<nanoseconds> estimate;
     if (listed) {
-      double seconds = static_cast<double>(*listed) * m_repetitions * min_time_of(spec.args) * m_calibration;
+      double seconds = static_cast<double>(*listed) * repetitions * min_time_of(spec.args) * m_calibration;
       estimate = std::chrono::duration_cast<nanoseconds>(std::chrono::duration<double>(seconds));
     }
-    start(spec.name, Pass::timing, listed.value_or(0), estimate);
+    start(label, Pass::timing, listed.value_or(0), estimate);
 
     const auto out_file = m_work.path() / fmt::format("{}-{}.json", m_index, spec.name);
-    ProcessResult r = run_pass(command(binary, spec,
-                                       {"--benchmark_format=json", "--benchmark_out=" + out_file.string(),
-                                        "--benchmark_out_format=json",
-                                        fmt::format("--benchmark_repetitions={}", m_repetitions),
-                                        "--benchmark_enable_random_interleaving=true"}),
-                               timeout);
+    std::vector<std::string> ours{"--benchmark_format=json", "--benchmark_out=" + out_file.string(),
+                                  "--benchmark_out_format=json",
+                                  fmt::format("--benchmark_repetitions={}", repetitions)};
+    if (interleave) ours.emplace_back("--benchmark_enable_random_interleaving=true");
+    ProcessResult r = run_pass(command(binary, spec, ours), timeout);
 
+    TimedRun out;
     if (nothing_matched(r, out_file)) {
-      finish(spec.name, Pass::timing, r.elapsed, {});
-      return Outcome::nothing_matched;
+      finish(label, Pass::timing, r.elapsed, {});
+      out.outcome = Outcome::nothing_matched;
+      return out;
     }
     std::string what = r.succeeded() ? std::string() : r.describe(timeout);
     Suite measured;
     std::string bad_results = r.ending == ProcessResult::Ending::exited
                                   ? read_results(out_file, spec.binary, measured)
                                   : std::string();  // a killed run leaves a torn file: its failure says enough
-    if (bad_results.empty() && r.ending == ProcessResult::Ending::exited) {
-      suite.context = std::move(measured.context);
-      suite.benchmarks = std::move(measured.benchmarks);
-      suite.complexity = std::move(measured.complexity);
-    }
+    if (bad_results.empty() && r.ending == ProcessResult::Ending::exited) out.measured = std::move(measured);
     if (what.empty()) what = bad_results;
-    if (!what.empty()) suite.failure = failure_text(what, &r);
+    if (!what.empty()) out.failure = failure_text(what, &r);
+    std::error_code ec;
+    std::filesystem::remove(out_file, ec);  // A/B runs write hundreds of these
 
-    if (estimate && estimate->count() > 0 && !suite.failure) {
+    if (estimate && estimate->count() > 0 && !out.failure) {
       // Later estimates learn from this machine: Google Benchmark's own
       // iteration-count probing and slow benchmarks add to min_time.
       m_actual_total += std::chrono::duration<double>(r.elapsed).count();
       m_estimated_total += std::chrono::duration<double>(*estimate).count() / m_calibration;
       if (m_estimated_total > 0) m_calibration = m_actual_total / m_estimated_total;
     }
-    finish(spec.name, Pass::timing, r.elapsed, suite.failure ? *suite.failure : std::string());
-    return Outcome::measured;
+    finish(label, Pass::timing, r.elapsed, out.failure ? *out.failure : std::string());
+    return out;
+  }
+
+  /// Appends one A/B round's results to a build's side: every sample gets
+  /// its round, so that pairs are made by round whatever a benchmark did in
+  /// the other rounds. The context and complexity fits are the first
+  /// round's; an error is kept from the first round that had it.
+  static void append_round(Suite& side, Suite round_results, int round) {
+    if (side.context.empty()) side.context = std::move(round_results.context);
+    if (side.complexity.empty()) side.complexity = std::move(round_results.complexity);
+    for (auto& b : round_results.benchmarks) {
+      auto it = std::find_if(side.benchmarks.begin(), side.benchmarks.end(),
+                             [&](const Benchmark& x) { return x.name == b.name; });
+      if (it == side.benchmarks.end()) {
+        Benchmark fresh;
+        fresh.name = b.name;
+        fresh.threads = b.threads;
+        side.benchmarks.push_back(std::move(fresh));
+        it = std::prev(side.benchmarks.end());
+      }
+      Benchmark& into = *it;
+      into.label = b.label;
+      into.iterations = b.iterations;
+      into.repetitions += b.repetitions;
+      if (b.error && !into.error) into.error = b.error;
+      if (b.skipped && !into.skipped) into.skipped = b.skipped;
+      for (auto& m : b.metrics) {
+        Metric* target = into.metric(m.name);
+        if (target == nullptr) {
+          Metric fresh;
+          fresh.name = m.name;
+          fresh.unit = m.unit;
+          fresh.direction = m.direction;
+          fresh.kind = m.kind;
+          into.metrics.push_back(std::move(fresh));
+          target = &into.metrics.back();
+        }
+        for (double x : m.samples) {
+          target->samples.push_back(x);
+          target->rounds.push_back(round);
+        }
+      }
+    }
   }
 
   Outcome instrumented_pass(const SuiteSpec& spec, const std::filesystem::path& binary, nanoseconds timeout,
@@ -453,9 +580,6 @@ class SuiteRunner {
   void finish(const std::string& suite, Pass pass, nanoseconds elapsed, const std::string& failure) {
     if (m_observer != nullptr) m_observer->pass_finished(m_index, m_count, suite, pass, elapsed, failure);
   }
-  void notice(const std::string& text) {
-    if (m_observer != nullptr) m_observer->notice(text);
-  }
 
   const RunOptions& m_options;
   int m_repetitions;
@@ -529,6 +653,15 @@ void check_filter(const std::string& filter) {
   }
 }
 
+std::string find_valgrind() {
+  auto valgrind = detail::find_program("valgrind");
+  if (!valgrind) {
+    throw Error("running suites under callgrind: valgrind is not installed (not in PATH) — install it "
+                "(apt-get install valgrind) or run without --instrument");
+  }
+  return *valgrind;
+}
+
 std::string valgrind_version(const std::string& valgrind) {
   ProcessSpec p;
   p.argv = {valgrind, "--version"};
@@ -538,51 +671,8 @@ std::string valgrind_version(const std::string& valgrind) {
   return v.empty() ? std::string("valgrind, version unknown") : v;
 }
 
-}  // namespace
-
-std::string_view to_string(Pass pass) { return pass == Pass::timing ? "timing" : "callgrind"; }
-
-std::string iso8601_utc(std::chrono::system_clock::time_point t) {
-  const std::time_t seconds = std::chrono::system_clock::to_time_t(t);
-  std::tm utc{};
-  ::gmtime_r(&seconds, &utc);
-  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", utc.tm_year + 1900, utc.tm_mon + 1, utc.tm_mday,
-                     utc.tm_hour, utc.tm_min, utc.tm_sec);
-}
-
-RunBundle run_suites(const Policy& policy, const RunOptions& options, RunObserver* observer) {
-  // Everything that can be refused is refused before the first suite runs:
-  // a bad argument found after ten minutes of benchmarks wastes them.
-  if (!options.timed && !options.instrument) throw Error("running suites: neither the timed nor the instrumented pass was asked for");
-  const auto chosen = chosen_suites(policy, options);
-  const int repetitions = choose_repetitions(policy, options, observer);
-  check_filter(options.filter);
-  (void)resolve_runner(options.runner);  // checks --runner / GATE_RUNNER now
-  std::optional<std::string> valgrind;
-  std::string version;
-  if (options.instrument) {
-    valgrind = detail::find_program("valgrind");
-    if (!valgrind) {
-      throw Error("running suites under callgrind: valgrind is not installed (not in PATH) — install it "
-                  "(apt-get install valgrind) or run without --instrument");
-    }
-    version = valgrind_version(*valgrind);
-  }
-
-  RunBundle bundle;
-  bundle.time = iso8601_utc(std::chrono::system_clock::now());
-  WorkDir work;
-  SuiteRunner runner(options, repetitions, valgrind, version, work, observer);
-  for (std::size_t i = 0; i < chosen.size(); ++i) {
-    if (auto suite = runner.run(*chosen[i], i, chosen.size())) bundle.suites.push_back(std::move(*suite));
-  }
-
-  if (bundle.suites.empty()) {
-    // Only a filter can leave every suite out; a typo in it must not pass as
-    // a run that measured nothing.
-    throw Error(fmt::format("running suites: no benchmark of any suite matches the filter '{}'", options.filter));
-  }
-
+/// The facts of where and when: runner, commit and ref.
+void stamp(RunBundle& bundle, const RunOptions& options) {
   // The runner's fingerprint includes the compiler and build type that
   // Google Benchmark's context reports: taken from the first suite that has one.
   std::map<std::string, std::string> context;
@@ -609,13 +699,242 @@ RunBundle run_suites(const Policy& policy, const RunOptions& options, RunObserve
       break;
     }
   }
+}
+
+}  // namespace
+
+std::string_view to_string(Pass pass) { return pass == Pass::timing ? "timing" : "callgrind"; }
+
+std::string iso8601_utc(std::chrono::system_clock::time_point t) {
+  const std::time_t seconds = std::chrono::system_clock::to_time_t(t);
+  std::tm utc{};
+  ::gmtime_r(&seconds, &utc);
+  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z", utc.tm_year + 1900, utc.tm_mon + 1, utc.tm_mday,
+                     utc.tm_hour, utc.tm_min, utc.tm_sec);
+}
+
+RunBundle run_suites(const Policy& policy, const RunOptions& options, RunObserver* observer) {
+  // Everything that can be refused is refused before the first suite runs:
+  // a bad argument found after ten minutes of benchmarks wastes them.
+  if (!options.timed && !options.instrument) throw Error("running suites: neither the timed nor the instrumented pass was asked for");
+  const auto chosen = chosen_suites(policy, options);
+  const int repetitions = choose_repetitions(policy, options, observer);
+  check_filter(options.filter);
+  (void)resolve_runner(options.runner);  // checks --runner / GATE_RUNNER now
+  std::optional<std::string> valgrind;
+  std::string version;
+  if (options.instrument) {
+    valgrind = find_valgrind();
+    version = valgrind_version(*valgrind);
+  }
+
+  RunBundle bundle;
+  bundle.time = iso8601_utc(std::chrono::system_clock::now());
+  WorkDir work;
+  SuiteRunner runner(options, repetitions, valgrind, version, work, observer);
+  for (std::size_t i = 0; i < chosen.size(); ++i) {
+    if (auto suite = runner.run(*chosen[i], i, chosen.size())) bundle.suites.push_back(std::move(*suite));
+  }
+
+  if (bundle.suites.empty()) {
+    // Only a filter can leave every suite out; a typo in it must not pass as
+    // a run that measured nothing.
+    throw Error(fmt::format("running suites: no benchmark of any suite matches the filter '{}'", options.filter));
+  }
+  stamp(bundle, options);
+  return bundle;
+}
+
+namespace {
+
+/// One build's side of one suite in an A/B run.
+struct AbSide {
+  std::filesystem::path binary;
+  bool present = false;  ///< the build has the suite's binary
+  std::optional<std::size_t> listed;
+  Suite suite;
+};
+
+/// One suite of an A/B run: both sides and the schedule.
+struct AbEntry {
+  const SuiteSpec* spec = nullptr;
+  AbSide base;
+  AbSide head;
+  bool active = true;   ///< still running rounds: no failure on either side yet
+  bool base_starts = true;  ///< the side that runs first in odd rounds
+  std::string first;    ///< 'b' or 'h' per round run
+};
+
+}  // namespace
+
+RunBundle run_ab(const Policy& policy, const AbOptions& options, RunObserver* observer) {
+  const RunOptions& run = options.run;
+  if (!run.timed) throw Error("running an a/b pair: --instrument-only measures no time to pair — drop it, or use --instrument");
+  if (options.base_build_dir.empty()) throw Error("running an a/b pair: no base build directory given");
+  const auto chosen = chosen_suites(policy, run);
+  const int rounds = choose_repetitions(policy, run, observer);
+  check_filter(run.filter);
+  (void)resolve_runner(run.runner);
+  std::optional<std::string> valgrind;
+  std::string version;
+  if (run.instrument) {
+    valgrind = find_valgrind();
+    version = valgrind_version(*valgrind);
+  }
+  std::error_code ec;
+  if (std::filesystem::equivalent(options.base_build_dir, run.build_dir, ec) && observer != nullptr) {
+    observer->notice(fmt::format("base and head are the same build ('{}'): an A/A run, which measures the noise",
+                                 run.build_dir.string()));
+  }
+
+  RunBundle bundle;
+  bundle.time = iso8601_utc(std::chrono::system_clock::now());
+  WorkDir work;
+  SuiteRunner runner(run, 1, valgrind, version, work, observer);
+
+  // Which build has which suite. A suite missing from the base build is new
+  // in the head build (judged as new); missing from the head build it is a
+  // failed suite, as in a plain run. A build that has none of the suites is
+  // a wrong directory, refused before anything runs.
+  std::vector<AbEntry> entries;
+  std::size_t base_present = 0;
+  std::size_t head_present = 0;
+  for (const SuiteSpec* spec : chosen) {
+    AbEntry e;
+    e.spec = spec;
+    e.base.binary = SuiteRunner::resolve(*spec, options.base_build_dir);
+    e.head.binary = SuiteRunner::resolve(*spec, run.build_dir);
+    e.base.present = !SuiteRunner::missing_binary(*spec, e.base.binary);
+    e.head.present = !SuiteRunner::missing_binary(*spec, e.head.binary);
+    e.base.suite.name = e.head.suite.name = spec->name;
+    base_present += e.base.present ? 1 : 0;
+    head_present += e.head.present ? 1 : 0;
+    entries.push_back(std::move(e));
+  }
+  auto none_found = [&](const char* side, const std::filesystem::path& dir) {
+    std::string looked;
+    for (const SuiteSpec* spec : chosen) looked += (looked.empty() ? "" : ", ") + spec->binary;
+    return Error(fmt::format("running an a/b pair: the {} build '{}' has none of the suite binaries ({}) — build it, "
+                             "or check the directory",
+                             side, dir.string(), looked));
+  };
+  if (base_present == 0) throw none_found("base", options.base_build_dir);
+  if (head_present == 0) throw none_found("head", run.build_dir);
+
+  const std::uint32_t seed = options.seed ? *options.seed : std::random_device{}();
+  std::mt19937 rng(seed);
+  for (auto& e : entries) {
+    const nanoseconds timeout = run.timeout.value_or(e.spec->timeout);
+    if (!e.head.present) {
+      e.head.suite.failure = *SuiteRunner::missing_binary(*e.spec, e.head.binary) +
+                             " in the head build — build it, or check the directory";
+      e.active = false;
+    } else if (!e.base.present) {
+      runner.notice(fmt::format("suite '{}': {} in the base build: its benchmarks are new", e.spec->name,
+                                *SuiteRunner::missing_binary(*e.spec, e.base.binary)));
+    }
+    for (auto [side, label] : {std::pair{&e.base, "base"}, std::pair{&e.head, "head"}}) {
+      if (!side->present) continue;
+      side->suite.binary = runner.size_of(*e.spec, side->binary, e.spec->name + " (" + label + ")");
+      if (!e.active) continue;
+      auto listing = runner.list(*e.spec, side->binary, timeout);
+      if (listing.failure) {
+        side->suite.failure = *listing.failure;
+        e.active = false;
+      }
+      side->listed = listing.count;
+    }
+    // A filter that leaves a suite nothing in either build drops it, as in a plain run.
+    const bool head_none = e.head.listed == std::optional<std::size_t>(0);
+    const bool base_none = !e.base.present || e.base.listed == std::optional<std::size_t>(0);
+    if (e.active && !run.filter.empty() && head_none && base_none) {
+      runner.notice(fmt::format("suite '{}': no benchmark matches the filter '{}'; not run", e.spec->name, run.filter));
+      e.spec = nullptr;
+    }
+    e.base_starts = (rng() & 1u) == 0;
+  }
+  std::erase_if(entries, [](const AbEntry& e) { return e.spec == nullptr; });
+  if (entries.empty()) {
+    throw Error(fmt::format("running an a/b pair: no benchmark of any suite matches the filter '{}'", run.filter));
+  }
+
+  // The schedule: in every round the suites in a fresh random order, and for
+  // each suite both builds back to back, so that whatever the machine does
+  // during those seconds it does to both halves of the pair. Which build goes
+  // first alternates from round to round (starting at random per suite), so
+  // that a warm cache or a frequency step after the first run favours each
+  // build equally often.
+  auto runs = [](const AbSide& side) { return side.present && side.listed != std::optional<std::size_t>(0); };
+  std::size_t steps = 0;
+  for (const auto& e : entries) {
+    if (e.active) steps += static_cast<std::size_t>(rounds) * ((runs(e.base) ? 1 : 0) + (runs(e.head) ? 1 : 0));
+  }
+  std::size_t step = 0;
+  std::vector<std::size_t> order(entries.size());
+  std::iota(order.begin(), order.end(), 0);
+  for (int round = 1; round <= rounds; ++round) {
+    std::shuffle(order.begin(), order.end(), rng);
+    for (std::size_t i : order) {
+      AbEntry& e = entries[i];
+      if (!e.active) continue;
+      const nanoseconds timeout = run.timeout.value_or(e.spec->timeout);
+      const bool base_first = (round % 2 == 1) == e.base_starts;
+      e.first += base_first && e.base.present ? 'b' : 'h';
+      const std::array<std::pair<AbSide*, const char*>, 2> sides = {
+          base_first ? std::pair{&e.base, "base"} : std::pair{&e.head, "head"},
+          base_first ? std::pair{&e.head, "head"} : std::pair{&e.base, "base"}};
+      for (auto [side, label] : sides) {
+        if (!runs(*side)) continue;
+        runner.set_position(step++, steps);
+        std::string failure =
+            runner.ab_round(*e.spec, side->binary, timeout, side->listed,
+                            fmt::format("{}: {}, round {}/{}", e.spec->name, label, round, rounds), round, side->suite);
+        if (!failure.empty()) {
+          side->suite.failure = fmt::format("round {} of {}: {}", round, rounds, failure);
+          e.active = false;  // the pairs of this suite are broken: it cannot be judged
+          break;
+        }
+      }
+    }
+  }
+  if (run.instrument) {
+    std::size_t passes = 0;
+    for (const auto& e : entries) passes += e.active ? (e.base.present ? 2 : 1) : 0;
+    std::size_t pass = 0;
+    for (auto& e : entries) {
+      if (!e.active) continue;
+      const nanoseconds timeout = run.timeout.value_or(e.spec->timeout);
+      for (AbSide* side : {&e.base, &e.head}) {
+        if (!side->present) continue;
+        runner.set_position(pass++, passes);
+        runner.ab_instrumented(*e.spec, side->binary, timeout, side->listed, side->suite);
+      }
+    }
+  }
+
+  AbRun ab;
+  ab.base_build_dir = options.base_build_dir.string();
+  ab.head_build_dir = run.build_dir.string();
+  ab.rounds = rounds;
+  ab.seed = seed;
+  for (auto& e : entries) {
+    if (!e.first.empty()) ab.first[e.spec->name] = e.first;
+    if (e.base.present) ab.base_suites.push_back(std::move(e.base.suite));
+    bundle.suites.push_back(std::move(e.head.suite));
+  }
+  bundle.ab = std::move(ab);
+  stamp(bundle, run);
   return bundle;
 }
 
 std::vector<std::string> failed_suites(const RunBundle& bundle) {
   std::vector<std::string> failed;
-  for (const auto& s : bundle.suites) {
-    if (s.failure) failed.push_back(fmt::format("{}: {}", s.name, s.failure->substr(0, s.failure->find('\n'))));
+  auto add = [&](const Suite& s, std::string_view side) {
+    if (s.failure) failed.push_back(fmt::format("{}{}: {}", s.name, side, s.failure->substr(0, s.failure->find('\n'))));
+  };
+  for (const auto& s : bundle.suites) add(s, bundle.ab ? " (head build)" : "");
+  if (bundle.ab) {
+    for (const auto& s : bundle.ab->base_suites) add(s, " (base build)");
   }
   return failed;
 }

@@ -610,7 +610,8 @@ class Reader {
   void read_defaults(const Node& n) {
     expect_object(n);
     check_keys(n, std::initializer_list<std::string_view>{"primary_metric", "threshold", "alpha", "min_repetitions",
-                                                          "repetitions", "limits", "size_growth"});
+                                                          "repetitions", "limits", "size_growth", "timing", "noise_k",
+                                                          "noise_ceiling"});
     Defaults& d = m_policy.defaults;
     if (n.has("primary_metric")) {
       Node p = n.child("primary_metric");
@@ -670,6 +671,39 @@ class Reader {
         d.size_growth.reset();
       else
         d.size_growth = size_limit_at(g);
+    }
+    if (n.has("timing")) {
+      Node t = n.child("timing");
+      std::string v = string_of(t, "\"confirm\"");
+      if (v == "judge") {
+        d.timing = TimingMode::judge;
+      } else if (v == "confirm") {
+        d.timing = TimingMode::confirm;
+      } else {
+        fail_value(t, fmt::format("unknown timing '{}' — expected \"judge\" (a timing regression against a stored "
+                                  "baseline fails) or \"confirm\" (it fails once a same-job re-run confirms it)",
+                                  v));
+      }
+    }
+    if (n.has("noise_k")) {
+      Node k = n.child("noise_k");
+      if (!k.json->is_number()) fail_value(k, fmt::format("expected a number such as 3, found {}", type_name(*k.json)));
+      d.noise_k = k.json->get<double>();
+      if (!(d.noise_k > 0 && d.noise_k <= 100)) {
+        fail_value(k, fmt::format("{} is out of range — noise_k must be above 0 and at most 100 (3 is usual)",
+                                  k.json->dump()));
+      }
+    }
+    if (n.has("noise_ceiling")) {
+      Node c = n.child("noise_ceiling");
+      std::string text = string_of(c, "\"50%\"");
+      std::string why;
+      auto q = try_parse_quantity(text, why);
+      if (!q) fail_value(c, fmt::format("bad noise_ceiling '{}': {}", text, why));
+      if (q->dim != Dimension::percent || !(q->value > 0)) {
+        fail_value(c, fmt::format("bad noise_ceiling '{}': expected a positive percentage such as \"50%\"", text));
+      }
+      d.noise_ceiling = q->value;
     }
   }
 
@@ -1169,6 +1203,8 @@ const SuiteSpec* Policy::find_suite(std::string_view name) const {
 }
 
 std::size_t Policy::rule_count() const { return m_compiled ? m_compiled->rules.size() : 0; }
+
+std::string_view to_string(TimingMode mode) { return mode == TimingMode::judge ? "judge" : "confirm"; }
 
 Policy default_policy() { return Policy{}; }
 

@@ -47,7 +47,8 @@ std::string render_json(const Comparison& c) {
     o["benchmark"] = v.benchmark;
     o["metric"] = v.metric;
     o["status"] = to_string(v.status);
-    o["fails_gate"] = fails_gate(v.status);
+    o["fails_gate"] = fails_gate(v);
+    o["needs_confirmation"] = v.needs_confirmation;
     o["statistic"] = v.statistic;
     o["test"] = v.test;
     o["kind"] = to_string(v.kind);

@@ -51,7 +51,7 @@ std::string render_junit(const Comparison& c) {
   std::size_t failures = 0;
   std::size_t skipped = 0;
   for (const auto& v : c.verdicts) {
-    if (fails_gate(v.status)) ++failures;
+    if (fails_gate(v)) ++failures;
     if (v.status == Status::noisy) ++skipped;
   }
   std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
@@ -61,7 +61,7 @@ std::string render_junit(const Comparison& c) {
     std::size_t f = 0;
     std::size_t s = 0;
     for (const Verdict* v : verdicts) {
-      f += fails_gate(v->status) ? 1 : 0;
+      f += fails_gate(*v) ? 1 : 0;
       s += v->status == Status::noisy ? 1 : 0;
     }
     out += fmt::format("  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" skipped=\"{}\">\n", xml(suite),
@@ -73,7 +73,7 @@ std::string render_junit(const Comparison& c) {
     out += "    </properties>\n";
     for (const Verdict* v : verdicts) {
       out += fmt::format("    <testcase classname=\"{}\" name=\"{}\"", xml(suite), xml(v->benchmark + " " + v->metric));
-      if (fails_gate(v->status)) {
+      if (fails_gate(*v)) {
         out += fmt::format(">\n      <failure message=\"{}\" type=\"{}\">{}</failure>\n    </testcase>\n",
                            xml(message(*v)), xml(to_string(v->status)), xml(v->note));
       } else if (v->status == Status::noisy) {

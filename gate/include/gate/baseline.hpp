@@ -11,6 +11,7 @@
 #include "gate/baseline_store.hpp"
 #include "gate/compare.hpp"
 #include "gate/model.hpp"
+#include "gate/noise.hpp"
 #include "gate/policy.hpp"
 
 namespace gate {
@@ -22,11 +23,15 @@ struct BaselineAtRef {
   CommitInfo commit;             ///< the commit the ref resolved to
   bool found = false;            ///< baselines/<runner>/ exists at the ref
   std::vector<std::string> runners;  ///< runner directories present at the ref
+  /// baselines/<runner>/noise.json at the ref (`gate calibrate`), parsed;
+  /// source "<ref>:baselines/<runner>/noise.json". None when there is none.
+  std::optional<NoiseTable> noise;
 };
 
 /// Reads baselines/<runner_id>/ and gate.json from `ref`'s tree through
-/// libgit2 — never the working tree. A corrupt file is gate::Error naming it
-/// as "<ref>:baselines/<runner>/<file>" with line and column.
+/// libgit2 — never the working tree. A corrupt file (noise.json included) is
+/// gate::Error naming it as "<ref>:baselines/<runner>/<file>" with line and
+/// column; so is a runner.json or noise.json that names another runner.
 [[nodiscard]] BaselineAtRef load_baseline_at(const std::filesystem::path& repo_dir, std::string_view ref,
                                              std::string_view runner_id);
 
@@ -78,7 +83,10 @@ struct RefCompareOptions {
 };
 
 /// Judges `contender` against its runner's baselines at `options.ref`, with
-/// the ref's gate.json (or built-in defaults when the ref has none). The
+/// the ref's gate.json (or built-in defaults when the ref has none), as a
+/// stored baseline (CompareOptions::stored_baseline: timing regressions need
+/// confirmation unless the policy says "judge") and with the ref's
+/// noise.json as CompareOptions::noise unless `compare_options` has one. The
 /// report names the base commit; files under baselines/ or gate.json that
 /// differ between the ref and the working tree are listed at the top (judging
 /// uses the ref's versions regardless). With no baselines for the runner at

@@ -35,16 +35,19 @@ enum class ResultsFormat { google_benchmark, perfgate_bundle, perfgate_baseline 
 /// benchmarks, metrics and sections in model order), 2-space indentation,
 /// one metric per line, doubles in the shortest form that reads back to the
 /// same value, strings as valid UTF-8 (invalid bytes become U+FFFD).
-/// RunBundle::source is not written. Throws gate::Error for a value JSON
-/// cannot hold (a NaN or infinite sample), naming the suite, benchmark and
-/// metric.
+/// RunBundle::source is not written. A same-job A/B run (RunBundle::ab)
+/// adds the optional top-level "ab" object (the base side) and per metric
+/// the optional "rounds" list; older readers skip both and read the head
+/// side as a plain run. Throws gate::Error for a value JSON cannot hold (a
+/// NaN or infinite sample), naming the suite, benchmark and metric.
 [[nodiscard]] std::string write_bundle(const RunBundle& bundle);
 
 /// Reads what write_bundle() wrote. RunBundle::source = `source`. Throws
 /// gate::Error "<source>:<line>:<col>: <what>" for invalid JSON, a missing or
 /// ill-typed field, an unknown schema, a schema_version newer than
 /// k_schema_version, a runner id that is not sanitised, a benchmark, suite or
-/// metric named twice.
+/// metric named twice, a metric whose "rounds" do not match its samples one
+/// for one.
 [[nodiscard]] RunBundle parse_bundle(std::string_view text, const std::string& source);
 
 /// One suite's baseline: baselines/<runner>/<suite>.json.

@@ -5,6 +5,7 @@
 
 #include <array>
 #include <cstddef>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -36,6 +37,12 @@ inline constexpr std::size_t k_status_count = 10;
 /// True for the statuses that fail the gate (exit code 1).
 [[nodiscard]] bool fails_gate(Status s);
 
+struct Verdict;
+/// True when this verdict fails the gate: its status fails (fails_gate(Status))
+/// and it is not a regression still waiting for confirmation
+/// (Verdict::needs_confirmation).
+[[nodiscard]] bool fails_gate(const Verdict& v);
+
 /// One judgement with every input it rests on. Times are in ns, rates in 1/s,
 /// sizes in bytes (Verdict::unit says which).
 struct Verdict {
@@ -60,12 +67,36 @@ struct Verdict {
   std::string baseline_text;   ///< for non-numeric statistics (complexity classes)
   std::string contender_text;
   std::string note;  ///< why, in words: what made it noisy, the error message, a weaker test
+  /// The contract between compare() and the confirmation step: a verdict with
+  /// status `regressed` and `needs_confirmation == true` is a suspected
+  /// wall-time (noisy metric) regression against a stored baseline under the
+  /// policy `defaults.timing = "confirm"`. It is reported as regressed but does
+  /// not fail the gate (fails_gate(const Verdict&) is false). A confirmation
+  /// re-run that agrees sets it to false, and the verdict then fails; one that
+  /// disagrees changes the status. compare() never sets it on deterministic
+  /// metrics, targets, budgets, or when timing is "judge" (A/B in one job,
+  /// two plain files).
+  bool needs_confirmation = false;
 };
+
+struct NoiseTable;  // gate/noise.hpp
 
 /// What to compare, beyond the policy.
 struct CompareOptions {
-  std::optional<std::string> metric;  ///< judge this metric instead of the policy's primary metric
-  std::optional<std::string> filter;  ///< ECMAScript regex; only benchmarks whose name it finds are judged
+  std::optional<std::string> metric = {};  ///< judge this metric instead of the policy's primary metric
+  std::optional<std::string> filter = {};  ///< ECMAScript regex; only benchmarks whose name it finds are judged
+  /// The baseline is a stored one, measured at another time than the
+  /// contender (baselines/<runner>/ at a ref, a baseline file): a significant
+  /// noisy-metric regression is treated as the policy's defaults.timing says
+  /// (unset: TimingMode::confirm, Verdict::needs_confirmation). False (the
+  /// default): both sides were measured together — same-job A/B, or two files
+  /// the user measured — and such a regression fails (TimingMode::judge).
+  bool stored_baseline = false;
+  /// The runner's calibrated noise (baselines/<runner>/noise.json), or null.
+  /// A noisy metric's relative threshold becomes max(limit, noise_k × noise);
+  /// above defaults.noise_ceiling the benchmark is reported as too noisy to
+  /// judge. Meant for stored baselines: A/B pairs cancel the drift it measures.
+  std::shared_ptr<const NoiseTable> noise = nullptr;
 };
 
 /// The outcome of one comparison and where its inputs came from.
@@ -76,6 +107,7 @@ struct Comparison {
   std::string baseline_commit;  ///< empty when the baseline is a plain file
   std::string contender_commit;
   std::string runner;           ///< the baseline's runner id, empty when unknown
+  bool baseline_found = true;   ///< false: no baselines for this runner at the ref (everything is new)
   std::string policy_source;    ///< "built-in defaults" when no gate.json was given
   double alpha = 0.05;
   /// Facts a reader must see before the table: runner mismatch, tampered
@@ -83,6 +115,11 @@ struct Comparison {
   std::vector<std::string> notices;
   /// Contender suites that could not be measured: the gate cannot judge them.
   std::vector<std::string> suite_failures;
+  /// How noisy-metric regressions were treated (CompareOptions::stored_baseline).
+  TimingMode timing = TimingMode::judge;
+  /// Suites whose binary's code (.text hash) is identical on both sides:
+  /// their timing differences are reported as noise.
+  std::vector<std::string> unchanged_code_suites;
 
   [[nodiscard]] std::array<std::size_t, k_status_count> counts() const;
   [[nodiscard]] bool passed() const;  ///< no verdict fails the gate and no suite failed

@@ -1,11 +1,12 @@
 // gate/include/gate/execute.hpp — running the policy's suite binaries: the
 // timed pass (Google Benchmark with repetitions and random interleaving), the
-// instrumented pass (callgrind), binary sizes, and the run bundle that holds
-// it all, failures included.
+// instrumented pass (callgrind), binary sizes, same-job A/B runs of two
+// builds, and the run bundle that holds it all, failures included.
 #pragma once
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <cstdio>
 #include <filesystem>
 #include <memory>
@@ -129,7 +130,45 @@ struct RunOptions {
 /// the filter matched no benchmark in any suite (nothing was measured).
 [[nodiscard]] RunBundle run_suites(const Policy& policy, const RunOptions& options, RunObserver* observer = nullptr);
 
-/// The suites of a bundle that failed, as "name: first line of the failure".
+/// What `gate run --ab BASE HEAD` needs: a plain run's options for the head
+/// build, and the base build.
+struct AbOptions {
+  /// RunOptions::build_dir is the head build; repetitions are the rounds
+  /// (the same rules: the policy's at least k_min_repetitions, explicit ones
+  /// at least 1); filter, suites, timeout, runner, repo_dir and kill_grace as
+  /// for run_suites(). `instrument` adds one callgrind pass of each build
+  /// after the rounds; `timed` must be set.
+  RunOptions run;
+  std::filesystem::path base_build_dir;  ///< suite binaries of the base build are looked up relative to it
+  /// Seed of the schedule (suite order, which build starts); unset: a
+  /// random one. Recorded in the bundle either way.
+  std::optional<std::uint32_t> seed;
+};
+
+/// Runs the chosen suites of `policy` from two builds, interleaved, and
+/// returns one bundle holding both: RunBundle::suites is the head build's
+/// side, RunBundle::ab the base build's (AbRun), every sample tagged with its
+/// round (Metric::rounds). For each round r = 1..N the suites run in a fresh
+/// random order, and each suite runs from both builds back to back, each
+/// with `<policy args> --benchmark_repetitions=1` and no interleaving, the
+/// build that starts alternating from round to round (AbRun::first records
+/// it): so round r of base and round r of head are measured within seconds
+/// of each other, and drift of the machine affects both halves of a pair.
+/// Both builds' binaries are measured (sizes, text hashes).
+///
+/// A suite whose binary the base build lacks is new (its head side runs, a
+/// notice says so); one the head build lacks is a failed suite. A run that
+/// crashes, times out or writes bad results in round r fails that side of
+/// the suite ("round r of N: ..."), and the suite runs no further rounds:
+/// its pairs are broken. Throws gate::Error, before running anything, for
+/// the refusals of run_suites(), for a build that has none of the suites'
+/// binaries, and for `timed` unset; after running, when the filter matched
+/// no benchmark anywhere.
+[[nodiscard]] RunBundle run_ab(const Policy& policy, const AbOptions& options, RunObserver* observer = nullptr);
+
+/// The suites of a bundle that failed, as "name: first line of the
+/// failure"; in an A/B bundle "name (head build): ..." and "name (base
+/// build): ...".
 [[nodiscard]] std::vector<std::string> failed_suites(const RunBundle& bundle);
 
 /// "2026-11-23T19:47:06Z" for a time point.

@@ -30,6 +30,10 @@ struct Metric {
   /// True when the file held no per-repetition rows and the samples were
   /// taken from aggregate rows (mean or median): the test is weaker.
   bool from_aggregates = false;
+  /// Same-job A/B runs only (RunBundle::ab): the round (1-based) each sample
+  /// was measured in, one per sample; base and head samples of the same
+  /// round form a pair. Empty for every other run.
+  std::vector<int> rounds;
 };
 
 /// One benchmark instance as Google Benchmark names it (its run_name, such as
@@ -96,6 +100,20 @@ struct Runner {
   std::map<std::string, std::string> fingerprint;
 };
 
+/// The base build's side of a same-job A/B run (`gate run --ab BASE HEAD`).
+/// RunBundle::suites holds the head build's side, so that a reader that
+/// knows nothing of A/B still reads a valid run of the head build.
+struct AbRun {
+  std::string base_build_dir;  ///< as given on the command line
+  std::string head_build_dir;
+  int rounds = 0;              ///< rounds asked for; each sample carries its round in Metric::rounds
+  std::uint32_t seed = 0;      ///< seed of the suite order and of the side that starts, to replay the schedule
+  std::vector<Suite> base_suites;  ///< the base build's results, suite for suite; a suite absent here is new in head
+  /// Suite → one letter per round that ran: 'b' the base build ran first in
+  /// that round, 'h' the head build.
+  std::map<std::string, std::string> first;
+};
+
 /// Everything one `gate run` measured; also what a plain Google Benchmark
 /// file is read into (one suite, no runner).
 struct RunBundle {
@@ -105,6 +123,8 @@ struct RunBundle {
   std::string time;    ///< ISO 8601 UTC
   std::vector<Suite> suites;
   std::string source;  ///< the file it was read from, for messages
+  /// Set for a same-job A/B run: the base side; `suites` is then the head side.
+  std::optional<AbRun> ab;
 
   [[nodiscard]] const Suite* find(std::string_view suite_name) const;
 };

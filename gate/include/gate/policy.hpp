@@ -106,6 +106,16 @@ struct SizeBudget {
   std::map<std::string, SectionBudget> sections;  ///< by section name (".text")
 };
 
+/// How a significant regression of a noisy metric (wall or CPU time, a
+/// rate) is treated.
+enum class TimingMode {
+  judge,    ///< it fails the gate
+  confirm,  ///< it is reported as regressed but fails only once a same-job re-run confirms it
+};
+
+/// "judge" / "confirm".
+[[nodiscard]] std::string_view to_string(TimingMode mode);
+
 /// Values used where no rule says otherwise. The built-in values follow the
 /// seeds: >10% slower fails, binaries may grow by 10% or 5 MB.
 struct Defaults {
@@ -121,6 +131,18 @@ struct Defaults {
                                          {"instructions", builtin_limit("+1%")}};
   /// Growth budget of every binary; none when null in gate.json.
   std::optional<Limit> size_growth = builtin_limit("+10% or +5MB");
+  /// How noisy-metric regressions against a STORED baseline (measured at
+  /// another time: baselines/<runner>/ at a ref, a baseline file) are
+  /// treated. Unset: TimingMode::confirm. Comparisons whose two sides were
+  /// measured together (same-job A/B, two files given by the user) are
+  /// always judged: see CompareOptions::stored_baseline.
+  std::optional<TimingMode> timing;
+  /// A benchmark's calibrated noise (noise.json) raises its noisy metrics'
+  /// relative threshold to noise_k × noise when that is larger. > 0.
+  double noise_k = 3;
+  /// noise_k × noise above this (a fraction: 0.5 = 50%): too noisy to judge
+  /// at all; the verdict is noisy, never failed, never passed. > 0.
+  double noise_ceiling = 0.5;
 };
 
 /// A metric override from the policy's "metrics" object; unset fields keep

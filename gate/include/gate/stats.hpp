@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
 #include <span>
 #include <vector>
 
@@ -124,5 +125,39 @@ struct WelchResult {
 /// A NaN or a value outside [0, 1] throws gate::Error: a test that produced
 /// no p-value must be left out of the family by the caller, not counted in m.
 [[nodiscard]] std::vector<double> benjamini_hochberg(std::span<const double> p_values);
+
+/// Two clusters found in a sample by bimodality(): the modes a median would
+/// jump between.
+struct Modes {
+  double low = 0;              ///< median of the lower cluster
+  double high = 0;             ///< median of the upper cluster
+  std::size_t low_count = 0;   ///< samples in the lower cluster
+  std::size_t high_count = 0;  ///< samples in the upper cluster
+  double gap = 0;     ///< empty space between the clusters: the upper's smallest minus the lower's largest sample
+  double within = 0;  ///< pooled standard deviation of the samples about their own cluster's mean
+};
+
+/// The thresholds of bimodality(); the defaults are what compare() uses.
+struct BimodalityCriteria {
+  /// Each cluster holds at least this many samples and at least
+  /// `min_fraction` of them: fewer are outliers (a shared machine's slow
+  /// repetitions), which the median already resists, not a mode.
+  std::size_t min_cluster = 4;
+  double min_fraction = 0.25;
+  double min_gap = 4;         ///< the gap must exceed this many `within`
+  double min_separation = 6;  ///< high - low must exceed this many `within`
+  /// (high - low) / |low| must reach this: modes closer than 2% do not make
+  /// a median meaningless.
+  double min_relative_separation = 0.02;
+};
+
+/// Whether the samples split into two clusters, and which. The samples are
+/// sorted and cut at the largest gap that leaves `min_cluster` (and
+/// `min_fraction` of n) on each side; the sample is bimodal when that gap
+/// and the distance between the clusters' medians are both large against
+/// the spread within the clusters (see BimodalityCriteria). Returns the
+/// modes when bimodal, std::nullopt otherwise, and always for fewer than
+/// 2 · min_cluster samples. Input contract as above (non-empty, finite).
+[[nodiscard]] std::optional<Modes> bimodality(std::span<const double> samples, const BimodalityCriteria& criteria = {});
 
 }  // namespace gate::stats

@@ -1,0 +1,264 @@
+// tests/cli_ab_test.cpp — same-job A/B and confirm-before-fail end to end:
+// `gate run --ab` then `gate compare BUNDLE`, and `gate compare
+// --baseline-ref --confirm-with` against a stored baseline that makes a
+// benchmark look slower than it is, on real Google Benchmark binaries.
+#include <boost/test/unit_test.hpp>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <filesystem>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "git_support.hpp"
+#include "test_programs.hpp"
+#include "test_support.hpp"
+
+namespace fs = std::filesystem;
+namespace programs = gate::test::programs;
+using gate::test::commit_all;
+using gate::test::init_repo;
+using gate::test::read_file;
+using gate::test::run_gate;
+using gate::test::TempDir;
+using gate::test::write_file;
+using nlohmann::json;
+
+using gate::test::GitEnvironment;
+BOOST_TEST_GLOBAL_FIXTURE(GitEnvironment);
+
+namespace {
+
+bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+// The suite "prog" is the binary "bench" of a build directory; a short
+// min_time keeps a round to a fraction of a second.
+const char* k_policy = R"({
+  "suites": [{"name": "prog", "binary": "bench", "args": ["--benchmark_min_time=0.01"], "timeout": "60s"}]
+})";
+
+// A build directory holding `program` as its suite binary "bench".
+fs::path build(const TempDir& dir, const std::string& name, const char* program) {
+  fs::path b = dir / name;
+  fs::create_directories(b);
+  fs::copy_file(program, b / "bench");
+  return b;
+}
+
+json parse(const gate::test::RunResult& r) {
+  try {
+    return json::parse(r.out);
+  } catch (const json::exception& e) {
+    BOOST_FAIL("stdout is not JSON: " << e.what() << "\nstdout: " << r.out << "\nstderr: " << r.err);
+  }
+  return {};
+}
+
+const json* verdict(const json& report, const std::string& benchmark, const std::string& metric = "cpu_time") {
+  for (const auto& v : report["verdicts"]) {
+    if (v["benchmark"] == benchmark && v["metric"] == metric) return &v;
+  }
+  return nullptr;
+}
+
+std::vector<std::string> failing(const json& report) {
+  std::vector<std::string> out;
+  for (const auto& v : report["verdicts"]) {
+    if (v["fails_gate"].get<bool>()) out.push_back(v["benchmark"].get<std::string>() + " " + v["metric"].get<std::string>());
+  }
+  return out;
+}
+
+// The BM_Sum/512 entry of a SUITE object (of a bundle or a baseline file).
+json& sum512(json& suite) {
+  for (auto& b : suite["benchmarks"]) {
+    if (b["name"] == "BM_Sum/512") return b;
+  }
+  BOOST_FAIL("no BM_Sum/512 in the suite");
+  throw std::logic_error("unreachable");
+}
+
+// Replaces BM_Sum/512's cpu_time and real_time samples in `to` by nine values
+// within ±0.8% of `factor` × their median in `from`. Smooth samples make the
+// first step's verdict a clean suspect, whatever this shared machine does to
+// nine repetitions (a wide spread or two clusters would make it "noisy", a
+// busy minute while recording the baseline would hide the change, and then
+// there would be nothing to confirm); the confirmation measures afresh anyway.
+void smooth_sum512(json& to, json& from, double factor) {
+  for (const char* m : {"cpu_time", "real_time"}) {
+    auto values = sum512(from)["metrics"][m]["samples"].get<std::vector<double>>();
+    BOOST_REQUIRE(!values.empty());
+    std::sort(values.begin(), values.end());
+    const double mid = values[values.size() / 2];
+    json smooth = json::array();
+    for (int i = 0; i < 9; ++i) smooth.push_back(factor * mid * (1.0 + 0.002 * (i - 4)));
+    sum512(to)["metrics"][m]["samples"] = smooth;
+  }
+}
+
+// A repository whose main branch holds gate.json and runner r1's baseline of
+// suite prog, recorded from `base`; flatter() then edits it as if an unusually
+// quiet day had recorded BM_Sum/512 at 60% of the head run's time, by a build
+// of different code (another text hash, so that nothing treats the code as
+// unchanged).
+struct FlatteringBaseline {
+  explicit FlatteringBaseline(const fs::path& base) {
+    init_repo(repo);
+    write_file(repo / "gate.json", k_policy);
+    commit_all(repo, "policy");
+    auto run = run_gate({"run", "--policy", (repo / "gate.json").string(), "--build-dir", base.string(), "--out",
+                         (dir / "base-run.json").string(), "--repetitions", "9", "--runner", "r1"});
+    BOOST_REQUIRE_MESSAGE(run.exit_code == 0, run.err);
+    auto update = run_gate({"baseline", "update", (dir / "base-run.json").string(), "--runner", "r1", "--commit",
+                            "--repo", repo.string()});
+    BOOST_REQUIRE_MESSAGE(update.exit_code == 0, update.err);
+  }
+
+  // Smooths BM_Sum/512 in the head run `run` and sets the baseline's to 60%
+  // of it, committed on main.
+  void flatter(const fs::path& run) const {
+    json head = json::parse(read_file(run));
+    json original = head;
+    smooth_sum512(head["suites"][0], original["suites"][0], 1.0);
+    write_file(run, head.dump(2) + "\n");
+    const fs::path file = repo / "baselines/r1/prog.json";
+    json baseline = json::parse(read_file(file));
+    smooth_sum512(baseline["suite"], original["suites"][0], 0.6);
+    baseline["suite"]["binary"]["text_hash"] = "feedfacefeedface";
+    write_file(file, baseline.dump(2) + "\n");
+    commit_all(repo, "a flattering baseline");
+  }
+
+  // `gate compare --baseline-ref main RUN` with the extra arguments, as CI runs it.
+  gate::test::RunResult compare(const fs::path& run, std::vector<std::string> extra = {}) const {
+    std::vector<std::string> args{"compare", "--baseline-ref", "main", "--repo", repo.string(), run.string(),
+                                  "--format", "json"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return run_gate(args, repo, {"GATE_RUNNER=r1"});
+  }
+
+  TempDir dir;
+  fs::path repo = dir / "repo";
+};
+
+// `gate run` of the head build into `out`, as the pull request's job does;
+// then the baseline flatters BM_Sum/512 (FlatteringBaseline::flatter).
+fs::path head_run(const FlatteringBaseline& f, const fs::path& head, const std::string& out) {
+  auto r = run_gate({"run", "--policy", (f.repo / "gate.json").string(), "--build-dir", head.string(), "--out",
+                     (f.dir / out).string(), "--repetitions", "9", "--runner", "r1"});
+  BOOST_REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+  f.flatter(f.dir / out);
+  return f.dir / out;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(cli_ab)
+
+BOOST_AUTO_TEST_CASE(run_ab_then_compare_catches_the_slower_build_and_passes_the_same_build) {
+  TempDir dir;
+  write_file(dir / "gate.json", k_policy);
+  fs::path base = build(dir, "base", programs::good_bench);
+  fs::path slower = build(dir, "slower", programs::good_bench_slower);
+
+  auto run = run_gate({"run", "--policy", (dir / "gate.json").string(), "--ab", base.string(), slower.string(),
+                       "--repetitions", "10", "--out", (dir / "ab.json").string()});
+  BOOST_REQUIRE_MESSAGE(run.exit_code == 0, run.err);
+  BOOST_TEST(contains(run.err, "from two builds, 10 rounds a/b"), run.err);
+  // The bundle holds both builds, sizes and text hashes included.
+  json bundle = json::parse(read_file(dir / "ab.json"));
+  BOOST_TEST(bundle["ab"]["rounds"] == 10);
+  BOOST_TEST(bundle["ab"]["first"]["prog"].get<std::string>().size() == 10u);
+  BOOST_TEST(!bundle["ab"]["base_suites"][0]["binary"]["text_hash"].get<std::string>().empty());
+  BOOST_TEST(!bundle["suites"][0]["binary"]["text_hash"].get<std::string>().empty());
+
+  auto judged = run_gate({"compare", (dir / "ab.json").string(), "--policy", (dir / "gate.json").string(), "--format",
+                          "json"});
+  BOOST_TEST(judged.exit_code == 1, judged.out);
+  json report = parse(judged);
+  BOOST_TEST(failing(report) == (std::vector<std::string>{"BM_Sum/512 cpu_time"}), judged.out);
+  const json* v = verdict(report, "BM_Sum/512");
+  BOOST_REQUIRE(v != nullptr);
+  BOOST_TEST((*v)["test"] == "wilcoxon signed-rank (paired a/b)");
+  BOOST_TEST((*v)["statistic"] == "median ratio");
+  BOOST_TEST((*v)["change"].get<double>() > 0.2, (*v)["change"]);
+
+  // The table says how it judged.
+  auto table = run_gate({"compare", (dir / "ab.json").string(), "--policy", (dir / "gate.json").string()});
+  BOOST_TEST(contains(table.out, "same-job a/b: 10 rounds"), table.out);
+
+  // A/A: the same build twice passes.
+  auto same = run_gate({"run", "--policy", (dir / "gate.json").string(), "--ab", base.string(), base.string(),
+                        "--repetitions", "10", "--out", (dir / "aa.json").string()});
+  BOOST_REQUIRE_MESSAGE(same.exit_code == 0, same.err);
+  BOOST_TEST(contains(same.err, "an A/A run"), same.err);
+  auto aa = run_gate({"compare", (dir / "aa.json").string(), "--policy", (dir / "gate.json").string(), "--format",
+                      "json"});
+  BOOST_TEST(aa.exit_code == 0, aa.out);
+}
+
+BOOST_AUTO_TEST_CASE(run_ab_usage_errors_exit_2_with_one_line) {
+  TempDir dir;
+  write_file(dir / "gate.json", k_policy);
+  fs::path base = build(dir, "base", programs::good_bench);
+  auto missing = run_gate({"run", "--policy", (dir / "gate.json").string(), "--ab", (dir / "nowhere").string(),
+                           base.string(), "--out", (dir / "x.json").string()});
+  BOOST_TEST(missing.exit_code == 2);
+  BOOST_TEST(missing.first_err_line().rfind("gate: error: running an a/b pair: the base build '", 0) == 0u,
+             missing.err);
+  auto one = run_gate({"run", "--policy", (dir / "gate.json").string(), "--ab", base.string()});
+  BOOST_TEST(one.exit_code == 2);
+  auto plain = run_gate({"compare", (dir / "gate.json").string()});
+  BOOST_TEST(plain.exit_code == 2);
+}
+
+BOOST_AUTO_TEST_CASE(a_suspect_the_base_build_does_not_confirm_passes_as_noisy) {
+  TempDir builds;
+  fs::path base = build(builds, "base", programs::good_bench);
+  fs::path head = build(builds, "head", programs::good_bench);  // the pull request changed nothing
+  FlatteringBaseline f(base);
+  fs::path run = head_run(f, head, "run.json");
+
+  // Against the stored baseline alone, BM_Sum/512 looks 67% slower.
+  json first = parse(f.compare(run));
+  const json* suspect = verdict(first, "BM_Sum/512");
+  BOOST_REQUIRE(suspect != nullptr);
+  BOOST_TEST((*suspect)["status"] == "regressed", first.dump(2));
+
+  auto confirmed = f.compare(run, {"--confirm-with", base.string(), "--head-build", head.string(),
+                                   "--confirm-rounds", "12"});
+  BOOST_TEST(confirmed.exit_code == 0, confirmed.out + confirmed.err);
+  json report = parse(confirmed);
+  const json* v = verdict(report, "BM_Sum/512");
+  BOOST_REQUIRE(v != nullptr);
+  BOOST_TEST((*v)["status"] == "noisy");
+  BOOST_TEST(contains((*v)["note"].get<std::string>(), "not confirmed: paired a/b change "), (*v)["note"]);
+  BOOST_TEST(contains((*v)["note"].get<std::string>(), "n=12)"), (*v)["note"]);
+  // The first step's numbers are still there.
+  BOOST_TEST((*v)["change"].get<double>() > 0.2);
+  std::string notice = report["notices"][0].get<std::string>();
+  BOOST_TEST(contains(notice, "re-run from '" + base.string() + "' vs '" + head.string() + "', 12 rounds: 0 confirmed"),
+             notice);
+}
+
+BOOST_AUTO_TEST_CASE(a_suspect_the_base_build_confirms_fails_the_gate) {
+  TempDir builds;
+  fs::path base = build(builds, "base", programs::good_bench);
+  fs::path slower = build(builds, "slower", programs::good_bench_slower);
+  FlatteringBaseline f(base);
+  fs::path run = head_run(f, slower, "run.json");
+
+  auto confirmed = f.compare(run, {"--confirm-with", base.string(), "--head-build", slower.string(),
+                                   "--confirm-rounds", "12"});
+  BOOST_TEST(confirmed.exit_code == 1, confirmed.out + confirmed.err);
+  json report = parse(confirmed);
+  BOOST_TEST(failing(report) == (std::vector<std::string>{"BM_Sum/512 cpu_time"}), confirmed.out);
+  const json* v = verdict(report, "BM_Sum/512");
+  BOOST_REQUIRE(v != nullptr);
+  BOOST_TEST((*v)["status"] == "regressed");
+  BOOST_TEST(contains((*v)["note"].get<std::string>(), "confirmed: paired a/b change +"), (*v)["note"]);
+  BOOST_TEST(contains(report["notices"][0].get<std::string>(), "12 rounds: 1 confirmed"), report["notices"][0]);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
