@@ -560,6 +560,19 @@ class Comparer {
       v.threshold = "same class";
       v.status = rc > rb ? Status::regressed : rc < rb ? Status::improved : Status::unchanged;
       v.note = fmt::format("fit rms {:.0f}% → {:.0f}%", b->rms * 100, c.rms * 100);
+      // A fit is made from times, so it is as noisy as they are (seen: a
+      // weak N lgN fit read as N^2 on a loaded machine): identical code cannot
+      // change class, and against a stored baseline a worse class needs the
+      // same confirmation as a timing regression.
+      if (m_code_unchanged && v.status != Status::unchanged) {
+        v.status = Status::noisy;
+        v.note += "; code unchanged (identical .text): a different fit is noise";
+      }
+      if (v.status == Status::regressed && m_timing == TimingMode::confirm) {
+        v.needs_confirmation = true;
+        v.note += "; needs confirmation: fitted from times, judged like a timing regression (defaults.timing "
+                  "\"confirm\")";
+      }
       m_out.verdicts.push_back(std::move(v));
     }
   }

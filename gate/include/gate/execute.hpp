@@ -23,6 +23,10 @@ namespace gate {
 /// Fewer repetitions than this weaken the test of a 10% change too much:
 /// `gate run` refuses them unless they are asked for explicitly.
 inline constexpr int k_min_repetitions = 9;
+/// Rounds of an A/B run when --repetitions is not given (unless the policy
+/// asks for more): enough pairs for the signed-rank test to reach
+/// significance after the false discovery rate control.
+inline constexpr int k_min_ab_rounds = 15;
 
 /// The fixed geometry callgrind simulates, so that the counts do not depend
 /// on the host's caches: I1 and D1 32 KiB 8-way, LL 8 MiB 16-way, 64-byte lines.
