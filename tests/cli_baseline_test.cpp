@@ -198,7 +198,8 @@ BOOST_AUTO_TEST_CASE(a_runner_mismatch_is_exit_2_unless_allowed_and_then_stated)
 
   auto allowed = compare_ref(r.repo, "other-hardware", slower(), {"--allow-runner-mismatch"});
   BOOST_TEST(allowed.exit_code == 1, allowed.err);
-  for (const auto& v : gate::test::json_report(allowed)["verdicts"]) {
+  const auto allowed_report = gate::test::json_report(allowed);  // outlives the loop
+  for (const auto& v : allowed_report["verdicts"]) {
     BOOST_TEST(v["note"].get<std::string>().find("runner mismatch allowed") != std::string::npos);
   }
 }
