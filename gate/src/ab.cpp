@@ -15,20 +15,12 @@
 #include <unordered_set>
 
 #include "gate/error.hpp"
+#include "judging.hpp"
 #include "gate/signed_rank.hpp"
 #include "gate/stats.hpp"
 
 namespace gate {
 namespace {
-
-Direction opposite(Direction d) {
-  return d == Direction::lower_is_better ? Direction::higher_is_better : Direction::lower_is_better;
-}
-
-double relative_change(double baseline, double contender) {
-  if (baseline == 0) return contender == 0 ? 0.0 : std::copysign(INFINITY, contender);
-  return contender / baseline - 1.0;
-}
 
 const Suite* find_suite(const std::vector<Suite>& suites, std::string_view name) {
   auto it = std::find_if(suites.begin(), suites.end(), [&](const Suite& s) { return s.name == name; });
@@ -92,15 +84,8 @@ struct Pending {
 
 class AbComparer {
  public:
-  AbComparer(const Policy& policy, const CompareOptions& options) : m_policy(policy), m_options(options) {
-    if (options.filter) {
-      try {
-        m_filter.emplace(*options.filter, std::regex::ECMAScript | std::regex::optimize);
-      } catch (const std::regex_error& e) {
-        throw Error(fmt::format("bad --filter regex '{}': {}", *options.filter, e.what()));
-      }
-    }
-  }
+  AbComparer(const Policy& policy, const CompareOptions& options)
+      : m_policy(policy), m_options(options), m_filter(detail::compile_filter(options.filter)) {}
 
   void suite(const Suite* base, const Suite& head) {
     if (head.failure || (base != nullptr && base->failure)) {
@@ -168,20 +153,11 @@ class AbComparer {
       decide(v, m_pending[i], alpha);
     }
     m_out.alpha = alpha;
-    std::stable_sort(m_out.verdicts.begin(), m_out.verdicts.end(), [](const Verdict& a, const Verdict& b) {
-      if (a.status != b.status) return a.status < b.status;
-      double ca = a.change ? badness(a) : -INFINITY;
-      double cb = b.change ? badness(b) : -INFINITY;
-      return ca > cb;
-    });
+    detail::sort_worst_first(m_out.verdicts);
     return std::move(m_out);
   }
 
  private:
-  static double badness(const Verdict& v) {
-    return v.direction == Direction::lower_is_better ? *v.change : -*v.change;
-  }
-
   bool selected(const std::string& name) const { return !m_filter || std::regex_search(name, *m_filter); }
 
   std::string primary_metric(std::string_view suite, std::string_view bench) const {
@@ -190,17 +166,7 @@ class AbComparer {
   }
 
   Verdict skeleton(std::string_view suite, std::string_view bench, std::string_view metric) const {
-    Verdict v;
-    v.suite = suite;
-    v.benchmark = bench;
-    v.metric = metric;
-    if (!metric.empty()) {
-      auto info = m_policy.describe(metric);
-      v.direction = info.direction;
-      v.kind = info.kind;
-      v.unit = info.unit;
-    }
-    return v;
+    return detail::verdict_skeleton(m_policy, suite, bench, metric);
   }
 
   void benchmark(const std::string& suite, const Benchmark* base, const Benchmark& head) {
@@ -273,10 +239,10 @@ class AbComparer {
     v.n_contender = hm.samples.size();
     v.baseline = stats::median(bm.samples);
     v.contender = stats::median(hm.samples);
-    v.change = relative_change(*v.baseline, *v.contender);
+    v.change = detail::relative_change(*v.baseline, *v.contender);
     if (limit.exceeded(*v.baseline, *v.contender, v.direction)) {
       v.status = Status::regressed;
-    } else if (limit.exceeded(*v.baseline, *v.contender, opposite(v.direction)) ||
+    } else if (limit.exceeded(*v.baseline, *v.contender, detail::opposite(v.direction)) ||
                (*v.baseline != *v.contender && !limit.relative.has_value() && !limit.absolute.has_value())) {
       v.status = Status::improved;
     } else {
@@ -310,7 +276,7 @@ class AbComparer {
       // not a time or a rate.
       v.status = Status::noisy;
       v.test = "none";
-      v.change = relative_change(*v.baseline, *v.contender);
+      v.change = detail::relative_change(*v.baseline, *v.contender);
       v.note = "samples that are zero or negative: the paired ratios are undefined";
       m_out.verdicts.push_back(std::move(v));
       return;
@@ -351,7 +317,7 @@ class AbComparer {
     const double judged = *v.baseline * (1 + *v.change);
     const bool significant = *v.q_value < alpha;
     const bool worse = p.limit.exceeded(*v.baseline, judged, v.direction);
-    const bool better = p.limit.exceeded(*v.baseline, judged, opposite(v.direction));
+    const bool better = p.limit.exceeded(*v.baseline, judged, detail::opposite(v.direction));
     const auto rel = p.limit.relative;
     const bool too_spread = rel && p.ratio_spread && *p.ratio_spread > *rel;
 

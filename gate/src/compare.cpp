@@ -14,6 +14,7 @@
 #include <unordered_set>
 
 #include "gate/error.hpp"
+#include "judging.hpp"
 #include "gate/noise.hpp"
 #include "gate/stats.hpp"
 #include "gate/units.hpp"
@@ -37,15 +38,6 @@ bool is_callgrind_count(std::string_view metric) {
   static constexpr std::array<std::string_view, 8> names = {"instructions", "est_cycles", "l1i_misses", "l1d_misses",
                                                              "ll_misses",    "lli_misses", "lld_misses", "branch_misses"};
   return std::find(names.begin(), names.end(), metric) != names.end();
-}
-
-Direction opposite(Direction d) {
-  return d == Direction::lower_is_better ? Direction::higher_is_better : Direction::lower_is_better;
-}
-
-double relative_change(double baseline, double contender) {
-  if (baseline == 0) return contender == 0 ? 0.0 : std::copysign(INFINITY, contender);
-  return contender / baseline - 1.0;
 }
 
 // The robust relative spread of a sample: the normal-consistent MAD over the
@@ -89,7 +81,7 @@ int decision(double baseline, double contender, Direction direction, const Limit
   if (limit.exceeded(baseline, contender, direction) && worse_fraction(baseline, contender, direction) > floor) {
     return 1;
   }
-  Direction other = opposite(direction);
+  Direction other = detail::opposite(direction);
   if (limit.exceeded(baseline, contender, other) && worse_fraction(baseline, contender, other) > floor) return -1;
   return 0;
 }
@@ -124,15 +116,8 @@ class Comparer {
   Comparer(const Policy& policy, const CompareOptions& options)
       : m_policy(policy),
         m_options(options),
-        m_timing(options.stored_baseline ? policy.defaults.timing.value_or(TimingMode::confirm) : TimingMode::judge) {
-    if (options.filter) {
-      try {
-        m_filter.emplace(*options.filter, std::regex::ECMAScript | std::regex::optimize);
-      } catch (const std::regex_error& e) {
-        throw Error(fmt::format("bad --filter regex '{}': {}", *options.filter, e.what()));
-      }
-    }
-  }
+        m_timing(options.stored_baseline ? policy.defaults.timing.value_or(TimingMode::confirm) : TimingMode::judge),
+        m_filter(detail::compile_filter(options.filter)) {}
 
   void suite(const Suite* base, const Suite& cont) {
     if (cont.failure) {
@@ -193,20 +178,11 @@ class Comparer {
     m_out.alpha = alpha;
     m_out.timing = m_timing;
     add_notices();
-    std::stable_sort(m_out.verdicts.begin(), m_out.verdicts.end(), [](const Verdict& a, const Verdict& b) {
-      if (a.status != b.status) return a.status < b.status;
-      double ca = a.change ? badness(a) : -INFINITY;
-      double cb = b.change ? badness(b) : -INFINITY;
-      return ca > cb;
-    });
+    detail::sort_worst_first(m_out.verdicts);
     return std::move(m_out);
   }
 
  private:
-  static double badness(const Verdict& v) {
-    return v.direction == Direction::lower_is_better ? *v.change : -*v.change;
-  }
-
   bool selected(const std::string& name) const { return !m_filter || std::regex_search(name, *m_filter); }
 
   std::string primary_metric(std::string_view suite, std::string_view bench) const {
@@ -215,17 +191,7 @@ class Comparer {
   }
 
   Verdict skeleton(std::string_view suite, std::string_view bench, std::string_view metric) const {
-    Verdict v;
-    v.suite = suite;
-    v.benchmark = bench;
-    v.metric = metric;
-    if (!metric.empty()) {
-      auto info = m_policy.describe(metric);
-      v.direction = info.direction;
-      v.kind = info.kind;
-      v.unit = info.unit;
-    }
-    return v;
+    return detail::verdict_skeleton(m_policy, suite, bench, metric);
   }
 
   void add_suite_failure(const Suite& cont) {
@@ -307,11 +273,11 @@ class Comparer {
       v.test = "exact";
       v.baseline = stats::median(bm.samples);
       v.contender = stats::median(cm.samples);
-      v.change = relative_change(*v.baseline, *v.contender);
+      v.change = detail::relative_change(*v.baseline, *v.contender);
       const int threads = std::max(base.threads, cont.threads);
       if (threads > 1 && is_callgrind_count(v.metric) &&
           (limit.exceeded(*v.baseline, *v.contender, v.direction) ||
-           limit.exceeded(*v.baseline, *v.contender, opposite(v.direction)))) {
+           limit.exceeded(*v.baseline, *v.contender, detail::opposite(v.direction)))) {
         // Measured on this project's machine: BM_MazeConcurrent/threads:4
         // counted 1159 or 1325 instructions per iteration in runs of one
         // binary, threads:8 994 to 1325 — valgrind runs one thread at a
@@ -322,7 +288,7 @@ class Comparer {
                              threads);
       } else if (limit.exceeded(*v.baseline, *v.contender, v.direction)) {
         v.status = Status::regressed;
-      } else if (limit.exceeded(*v.baseline, *v.contender, opposite(v.direction)) ||
+      } else if (limit.exceeded(*v.baseline, *v.contender, detail::opposite(v.direction)) ||
                  (*v.baseline != *v.contender && !limit.relative.has_value() && !limit.absolute.has_value())) {
         v.status = Status::improved;
       } else {
@@ -336,7 +302,7 @@ class Comparer {
     v.statistic = "median";
     v.baseline = stats::median(bm.samples);
     v.contender = stats::median(cm.samples);
-    v.change = relative_change(*v.baseline, *v.contender);
+    v.change = detail::relative_change(*v.baseline, *v.contender);
     v.baseline_spread = robust_spread(bm.samples);
 
     if (aggregates_only) {
@@ -408,7 +374,7 @@ class Comparer {
     v.statistic = "mean (aggregates)";
     v.baseline = *m1;
     v.contender = *m2;
-    v.change = relative_change(*m1, *m2);
+    v.change = detail::relative_change(*m1, *m2);
     v.n_baseline = static_cast<std::size_t>(base.repetitions);
     v.n_contender = static_cast<std::size_t>(cont.repetitions);
     v.baseline_spread = *m1 != 0 ? std::optional<double>(*s1 / std::fabs(*m1)) : std::nullopt;
@@ -455,8 +421,8 @@ class Comparer {
     const double floor = context.noise_floor.value_or(0);
     bool worse = limit.exceeded(*v.baseline, *v.contender, v.direction) &&
                  worse_fraction(*v.baseline, *v.contender, v.direction) > floor;
-    bool better = limit.exceeded(*v.baseline, *v.contender, opposite(v.direction)) &&
-                  worse_fraction(*v.baseline, *v.contender, opposite(v.direction)) > floor;
+    bool better = limit.exceeded(*v.baseline, *v.contender, detail::opposite(v.direction)) &&
+                  worse_fraction(*v.baseline, *v.contender, detail::opposite(v.direction)) > floor;
     // A spread beyond the relative threshold makes a threshold-sized change unjudgeable.
     std::optional<double> rel = limit.relative;
     if (context.noise_floor) rel = std::max(rel.value_or(0), floor);
@@ -634,7 +600,7 @@ class Comparer {
     v.test = "exact";
     v.baseline = was;
     v.contender = is;
-    if (was) v.change = relative_change(*was, is);
+    if (was) v.change = detail::relative_change(*was, is);
     return v;
   }
 

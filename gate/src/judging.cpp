@@ -1,0 +1,57 @@
+// gate/src/judging.cpp — pieces shared by the baseline and the A/B judges.
+#include "judging.hpp"
+
+#include <fmt/core.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "gate/error.hpp"
+
+namespace gate::detail {
+
+Direction opposite(Direction d) {
+  return d == Direction::lower_is_better ? Direction::higher_is_better : Direction::lower_is_better;
+}
+
+double relative_change(double baseline, double contender) {
+  if (baseline == 0) return contender == 0 ? 0.0 : std::copysign(INFINITY, contender);
+  return contender / baseline - 1.0;
+}
+
+std::optional<std::regex> compile_filter(const std::optional<std::string>& filter) {
+  if (!filter) return std::nullopt;
+  try {
+    return std::regex(*filter, std::regex::ECMAScript | std::regex::optimize);
+  } catch (const std::regex_error& e) {
+    throw Error(fmt::format("bad --filter regex '{}': {}", *filter, e.what()));
+  }
+}
+
+Verdict verdict_skeleton(const Policy& policy, std::string_view suite, std::string_view benchmark,
+                         std::string_view metric) {
+  Verdict v;
+  v.suite = suite;
+  v.benchmark = benchmark;
+  v.metric = metric;
+  if (!metric.empty()) {
+    auto info = policy.describe(metric);
+    v.direction = info.direction;
+    v.kind = info.kind;
+    v.unit = info.unit;
+  }
+  return v;
+}
+
+void sort_worst_first(std::vector<Verdict>& verdicts) {
+  auto badness = [](const Verdict& v) -> double {
+    if (!v.change) return -INFINITY;
+    return v.direction == Direction::lower_is_better ? *v.change : -*v.change;
+  };
+  std::stable_sort(verdicts.begin(), verdicts.end(), [&](const Verdict& a, const Verdict& b) {
+    if (a.status != b.status) return a.status < b.status;
+    return badness(a) > badness(b);
+  });
+}
+
+}  // namespace gate::detail

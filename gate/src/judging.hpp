@@ -1,0 +1,34 @@
+// gate/src/judging.hpp — what the two judges (compare.cpp against a baseline,
+// ab.cpp on same-job pairs) share: the change, direction flips, the --filter
+// regex, a verdict's skeleton from the policy, and the worst-first order.
+#pragma once
+
+#include <optional>
+#include <regex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "gate/compare.hpp"
+#include "gate/policy.hpp"
+
+namespace gate::detail {
+
+/// The other direction: "worse" for one is "better" for the other.
+[[nodiscard]] Direction opposite(Direction d);
+
+/// contender / baseline − 1; ±infinity from a zero baseline (0 when both are 0).
+[[nodiscard]] double relative_change(double baseline, double contender);
+
+/// The --filter regex (ECMAScript), or none; a bad one is gate::Error.
+[[nodiscard]] std::optional<std::regex> compile_filter(const std::optional<std::string>& filter);
+
+/// A verdict naming suite, benchmark and metric, with the metric's direction,
+/// kind and unit from the policy (none when `metric` is empty).
+[[nodiscard]] Verdict verdict_skeleton(const Policy& policy, std::string_view suite, std::string_view benchmark,
+                                       std::string_view metric);
+
+/// Orders verdicts worst first: by status, then by how much worse.
+void sort_worst_first(std::vector<Verdict>& verdicts);
+
+}  // namespace gate::detail
