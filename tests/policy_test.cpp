@@ -155,7 +155,7 @@ BOOST_AUTO_TEST_CASE(broken_suite_unsafe_name) {
   expect_broken("suite_unsafe_name.json", "3:15", "suites[0].\"name\"", "bad suite name '../evil'");
 }
 BOOST_AUTO_TEST_CASE(broken_suite_duplicate_name) {
-  expect_broken("suite_duplicate_name.json", "4:15", "suites[1].\"name\"", "duplicate suite name 'bench_clew'");
+  expect_broken("suite_duplicate_name.json", "4:15", "suites[1].\"name\"", "duplicate name 'bench_clew': a suite has it");
 }
 BOOST_AUTO_TEST_CASE(broken_suite_timeout_not_a_time) {
   expect_broken("suite_timeout_not_a_time.json", "3:75", "suites[0].\"timeout\"", "expected a time such as '600s'");
@@ -595,6 +595,30 @@ BOOST_AUTO_TEST_CASE(suites_keep_their_order_arguments_and_timeout) {
   BOOST_TEST(p.suites[0].args[1] == "-v");
   BOOST_TEST(p.suites[0].timeout.count() == 90'000'000'000LL);
   BOOST_TEST(p.suites[1].timeout.count() == 600'000'000'000LL);
+}
+
+BOOST_AUTO_TEST_CASE(product_binaries_are_named_and_share_the_suites_names) {
+  Policy p = parse(R"({ "binaries": [ { "name": "gate", "binary": "gate/gate" }, { "name": "libfoo.so", "binary": "/abs/libfoo.so" } ],
+                       "size": { "gate": { "max": "20MB" } } })");
+  BOOST_REQUIRE(p.binaries.size() == 2U);
+  BOOST_TEST(p.binaries[0].name == "gate");
+  BOOST_TEST(p.binaries[1].binary == "/abs/libfoo.so");
+  BOOST_TEST(p.find_binary("gate") == &p.binaries[0]);
+  BOOST_TEST(p.find_binary("bench_gate") == nullptr);
+  BOOST_TEST(p.find_suite("gate") == nullptr);
+  BOOST_TEST(*p.size_budget_for("gate")->max == 2e7);
+
+  // A name is a baseline file's stem: unique across suites and binaries, and safe.
+  BOOST_TEST(parse_error(R"({ "suites": [ { "name": "x", "binary": "b" } ], "binaries": [ { "name": "x", "binary": "c" } ] })")
+                 .find("duplicate name 'x': a suite has it") != std::string::npos);
+  BOOST_TEST(parse_error(R"({ "binaries": [ { "name": "x", "binary": "c" } ], "suites": [ { "name": "x", "binary": "b" } ] })")
+                 .find("duplicate name 'x'") != std::string::npos);
+  BOOST_TEST(parse_error(R"({ "binaries": [ { "name": "../x", "binary": "c" } ] })").find("bad binary name '../x'") !=
+             std::string::npos);
+  BOOST_TEST(parse_error(R"({ "binaries": [ { "name": "x" } ] })").find("a product binary needs a \"binary\"") !=
+             std::string::npos);
+  BOOST_TEST(parse_error(R"({ "binaries": [ { "name": "x", "binary": "c", "args": [] } ] })").find("args") !=
+             std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(size_entries_merge_in_file_order) {

@@ -5,6 +5,7 @@
 #include <fmt/core.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <cstdlib>
@@ -87,8 +88,12 @@ int run_run(const RunArgs& a) {
   write_file_atomically(out, write_bundle(bundle));
 
   const auto failed = failed_suites(bundle);
-  fmt::print(stderr, "gate: wrote '{}': {} suite{} measured{} on runner '{}'{}\n", a.out, bundle.suites.size(),
-             bundle.suites.size() == 1 ? "" : "s",
+  const auto products = static_cast<std::size_t>(
+      std::count_if(bundle.suites.begin(), bundle.suites.end(), [](const Suite& s) { return s.product; }));
+  const std::size_t suites = bundle.suites.size() - products;
+  fmt::print(stderr, "gate: wrote '{}': {} suite{}{} measured{} on runner '{}'{}\n", a.out, suites, suites == 1 ? "" : "s",
+             products == 0 ? std::string()
+                           : fmt::format(" and {} product binar{}", products, products == 1 ? "y" : "ies"),
              bundle.ab ? fmt::format(" from two builds, {} rounds a/b (judge it: gate compare {})", bundle.ab->rounds, a.out)
                        : std::string(),
              bundle.runner.id, failed.empty() ? "" : fmt::format(", {} failed", failed.size()));

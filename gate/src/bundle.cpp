@@ -218,6 +218,7 @@ void write_suite(Writer& w, const Suite& s, int depth) {
     for (const auto& [k, v] : s.context) context.string(k, v);
     context.close();
   }
+  if (s.product) o.key("product").out += "true";
   if (s.failure) o.string("failure", *s.failure);
   if (s.binary) {
     ObjectOut binary(o.key("binary"), depth + 1, true);
@@ -604,6 +605,9 @@ Suite Parser::suite() {
     } else if (key == "context") {
       expect(JsonType::object, key);
       members([&](const std::string& k, std::size_t) { s.context[k] = text(k); });
+    } else if (key == "product") {
+      expect(JsonType::boolean, key);
+      s.product = m_r.read_bool();
     } else if (key == "failure") {
       s.failure = text(key);
     } else if (key == "binary") {

@@ -129,7 +129,7 @@ class Comparer {
     // so a timing difference is the machine's.
     m_code_unchanged = base != nullptr && base->binary && cont.binary && !cont.binary->text_hash.empty() &&
                        base->binary->text_hash == cont.binary->text_hash;
-    if (m_code_unchanged) m_out.unchanged_code_suites.push_back(cont.name);
+    if (m_code_unchanged && !cont.product) m_out.unchanged_code_suites.push_back(cont.name);
     std::unordered_map<std::string_view, const Benchmark*> base_by_name;
     if (base != nullptr) {
       base_by_name.reserve(base->benchmarks.size());
@@ -159,7 +159,8 @@ class Comparer {
   void missing_suite(const Suite& base) {
     Verdict v = skeleton(base.name, "*", "");
     v.status = Status::missing;
-    v.note = "suite in the baseline, not in the contender";
+    v.note = base.product ? "product binary in the baseline, not in the contender"
+                          : "suite in the baseline, not in the contender";
     m_out.verdicts.push_back(std::move(v));
   }
 

@@ -231,6 +231,29 @@ class SuiteRunner {
     return suite;
   }
 
+  /// A product binary's size: a Suite with `product` set and no benchmarks.
+  Suite product(const BinarySpec& spec) {
+    Suite suite;
+    suite.name = spec.name;
+    suite.product = true;
+    std::filesystem::path path = spec.binary;
+    if (path.is_relative()) path = m_options.build_dir / path;
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(path, ec)) {
+      suite.failure = fmt::format("product binary '{}' not found: '{}' {} — build it, or point --build-dir at the "
+                                  "build directory",
+                                  spec.binary, path.string(),
+                                  std::filesystem::exists(path, ec) ? "is not a regular file" : "does not exist");
+      return suite;
+    }
+    try {
+      suite.binary = measure_binary(path, spec.binary);
+    } catch (const Error& e) {
+      suite.failure = e.what();
+    }
+    return suite;
+  }
+
   /// The suite's binary in `build_dir` (absolute paths as they are).
   static std::filesystem::path resolve(const SuiteSpec& spec, const std::filesystem::path& build_dir) {
     std::filesystem::path binary = spec.binary;
@@ -596,7 +619,7 @@ class SuiteRunner {
 
 std::vector<const SuiteSpec*> chosen_suites(const Policy& policy, const RunOptions& options) {
   const std::string where = policy.source.empty() ? std::string("the built-in policy") : "'" + policy.source + "'";
-  if (policy.suites.empty()) {
+  if (policy.suites.empty() && (policy.binaries.empty() || !options.products)) {
     throw Error(fmt::format("running suites: the policy {} names no suites — add a \"suites\" list to it", where));
   }
   std::vector<const SuiteSpec*> chosen;
@@ -610,10 +633,26 @@ std::vector<const SuiteSpec*> chosen_suites(const Policy& policy, const RunOptio
     }
   }
   for (const auto& name : options.suites) {
-    if (policy.find_suite(name) == nullptr) {
+    if (policy.find_suite(name) == nullptr && (!options.products || policy.find_binary(name) == nullptr)) {
       std::string names;
       for (const auto& s : policy.suites) names += (names.empty() ? "" : ", ") + s.name;
+      if (options.products) {
+        for (const auto& b : policy.binaries) names += (names.empty() ? "" : ", ") + b.name + " (product binary)";
+      }
       throw Error(fmt::format("running suite '{}': the policy {} has no such suite (it has: {})", name, where, names));
+    }
+  }
+  return chosen;
+}
+
+/// The product binaries to measure: all, or those named by --suite.
+std::vector<const BinarySpec*> chosen_binaries(const Policy& policy, const RunOptions& options) {
+  std::vector<const BinarySpec*> chosen;
+  if (!options.products) return chosen;
+  for (const auto& spec : policy.binaries) {
+    if (options.suites.empty() ||
+        std::find(options.suites.begin(), options.suites.end(), spec.name) != options.suites.end()) {
+      chosen.push_back(&spec);
     }
   }
   return chosen;
@@ -718,6 +757,7 @@ RunBundle run_suites(const Policy& policy, const RunOptions& options, RunObserve
   // a bad argument found after ten minutes of benchmarks wastes them.
   if (!options.timed && !options.instrument) throw Error("running suites: neither the timed nor the instrumented pass was asked for");
   const auto chosen = chosen_suites(policy, options);
+  const auto products = chosen_binaries(policy, options);
   const int repetitions = choose_repetitions(policy, options, observer);
   check_filter(options.filter);
   (void)resolve_runner(options.runner);  // checks --runner / GATE_RUNNER now
@@ -735,8 +775,10 @@ RunBundle run_suites(const Policy& policy, const RunOptions& options, RunObserve
   for (std::size_t i = 0; i < chosen.size(); ++i) {
     if (auto suite = runner.run(*chosen[i], i, chosen.size())) bundle.suites.push_back(std::move(*suite));
   }
+  const bool measured_benchmarks = !bundle.suites.empty();
+  for (const BinarySpec* spec : products) bundle.suites.push_back(runner.product(*spec));
 
-  if (bundle.suites.empty()) {
+  if (!measured_benchmarks && !chosen.empty()) {
     // Only a filter can leave every suite out; a typo in it must not pass as
     // a run that measured nothing.
     throw Error(fmt::format("running suites: no benchmark of any suite matches the filter '{}'", options.filter));
@@ -771,7 +813,10 @@ RunBundle run_ab(const Policy& policy, const AbOptions& options, RunObserver* ob
   const RunOptions& run = options.run;
   if (!run.timed) throw Error("running an a/b pair: --instrument-only measures no time to pair — drop it, or use --instrument");
   if (options.base_build_dir.empty()) throw Error("running an a/b pair: no base build directory given");
-  const auto chosen = chosen_suites(policy, run);
+  // Sizes are not paired: product binaries are measured by a plain run.
+  RunOptions suites_only = run;
+  suites_only.products = false;
+  const auto chosen = chosen_suites(policy, suites_only);
   // Pairs need more rounds than unpaired repetitions: with 10 pairs the
   // signed-rank test's smallest p is 0.002, which the false discovery rate
   // control over a few dozen benchmarks pushes above alpha (measured: nothing

@@ -335,9 +335,12 @@ CalibrationResult calibrate(const Policy& policy, const CalibrateOptions& option
   std::filesystem::path root = repo_root(options.repo);
   std::vector<RunBundle> runs;
   runs.reserve(static_cast<std::size_t>(options.runs));
+  // Noise is timing's: product binaries have none to calibrate.
+  RunOptions suites_only = options.run;
+  suites_only.products = false;
   for (int i = 0; i < options.runs; ++i) {
     if (observer != nullptr) observer->notice(fmt::format("calibration run {} of {}", i + 1, options.runs));
-    RunBundle bundle = run_suites(policy, options.run, observer);
+    RunBundle bundle = run_suites(policy, suites_only, observer);
     for (const auto& suite : bundle.suites) {
       if (suite.failure) {
         throw Error(fmt::format("calibrating: suite '{}' failed in run {} of {} ({}), nothing written", suite.name,

@@ -428,6 +428,7 @@ class Reader {
     static constexpr Section table[] = {
         {"version", &Reader::read_version}, {"metrics", &Reader::read_metrics}, {"defaults", &Reader::read_defaults},
         {"suites", &Reader::read_suites},   {"rules", &Reader::read_rules},     {"size", &Reader::read_size},
+        {"binaries", &Reader::read_binaries},
     };
     return table;
   }
@@ -715,21 +716,7 @@ class Reader {
       check_keys(s, std::initializer_list<std::string_view>{"name", "binary", "args", "timeout"});
       SuiteSpec spec;
       if (!s.has("name")) fail_value(s, "a suite needs a \"name\"");
-      Node name = s.child("name");
-      spec.name = string_of(name, "\"bench_clew\"");
-      // The name becomes a file name (baselines/<runner>/<suite>.json).
-      bool safe = !spec.name.empty() && spec.name.front() != '.' && spec.name.size() <= 64 &&
-                  std::all_of(spec.name.begin(), spec.name.end(), [](char c) {
-                    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
-                           c == '_' || c == '-';
-                  });
-      if (!safe) {
-        fail_value(name, fmt::format("bad suite name '{}' — use letters, digits, '.', '_' and '-' (at most 64, not "
-                                     "starting with '.'): it names the baseline file",
-                                     spec.name));
-      }
-      if (m_policy.find_suite(spec.name) != nullptr)
-        fail_value(name, fmt::format("duplicate suite name '{}'", spec.name));
+      spec.name = baseline_name(s.child("name"), "suite", "\"bench_clew\"");
       if (!s.has("binary")) fail_value(s, "a suite needs a \"binary\" (the benchmark executable's path)");
       Node binary = s.child("binary");
       spec.binary = string_of(binary, "\"benchsuite/bench_clew\"");
@@ -753,6 +740,44 @@ class Reader {
         spec.timeout = std::chrono::nanoseconds(static_cast<long long>(std::llround(q->value)));
       }
       m_policy.suites.push_back(std::move(spec));
+    }
+  }
+
+  /// A suite's or product binary's name: it becomes a file name
+  /// (baselines/<runner>/<name>.json), so it must be safe as one and unique
+  /// among both.
+  std::string baseline_name(const Node& name, std::string_view what, std::string_view example) {
+    std::string text = string_of(name, example);
+    bool safe = !text.empty() && text.front() != '.' && text.size() <= 64 &&
+                std::all_of(text.begin(), text.end(), [](char c) {
+                  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+                         c == '_' || c == '-';
+                });
+    if (!safe) {
+      fail_value(name, fmt::format("bad {} name '{}' — use letters, digits, '.', '_' and '-' (at most 64, not "
+                                   "starting with '.'): it names the baseline file",
+                                   what, text));
+    }
+    if (m_policy.find_suite(text) != nullptr) fail_value(name, fmt::format("duplicate name '{}': a suite has it", text));
+    if (m_policy.find_binary(text) != nullptr)
+      fail_value(name, fmt::format("duplicate name '{}': a product binary has it", text));
+    return text;
+  }
+
+  void read_binaries(const Node& n) {
+    expect_array(n);
+    for (std::size_t i = 0; i < n.json->size(); ++i) {
+      Node b = n.element(i);
+      expect_object(b);
+      check_keys(b, std::initializer_list<std::string_view>{"name", "binary"});
+      BinarySpec spec;
+      if (!b.has("name")) fail_value(b, "a product binary needs a \"name\"");
+      spec.name = baseline_name(b.child("name"), "binary", "\"gate\"");
+      if (!b.has("binary")) fail_value(b, "a product binary needs a \"binary\" (its path in the build directory)");
+      Node binary = b.child("binary");
+      spec.binary = string_of(binary, "\"gate/gate\"");
+      if (spec.binary.empty()) fail_value(binary, "empty path");
+      m_policy.binaries.push_back(std::move(spec));
     }
   }
 
@@ -1198,6 +1223,13 @@ std::optional<SizeBudget> Policy::size_budget_for(std::string_view suite) const 
 const SuiteSpec* Policy::find_suite(std::string_view name) const {
   for (const auto& s : suites) {
     if (s.name == name) return &s;
+  }
+  return nullptr;
+}
+
+const BinarySpec* Policy::find_binary(std::string_view name) const {
+  for (const auto& b : binaries) {
+    if (b.name == name) return &b;
   }
   return nullptr;
 }

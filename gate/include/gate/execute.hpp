@@ -84,7 +84,10 @@ struct RunOptions {
   /// least 1), with a notice when below k_min_repetitions.
   std::optional<int> repetitions;
   std::string filter;               ///< --benchmark_filter; empty runs all
-  std::vector<std::string> suites;  ///< names of the policy's suites to run; empty runs all
+  /// Names of the policy's suites (or product binaries) to run; empty runs all.
+  std::vector<std::string> suites;
+  /// Also measure the sizes of the policy's product binaries ("binaries").
+  bool products = true;
   /// Replaces every suite's timeout from the policy.
   std::optional<std::chrono::nanoseconds> timeout;
   bool timed = true;        ///< the timed pass: real_time, cpu_time, counters, memory
@@ -126,8 +129,13 @@ struct RunOptions {
 /// benchmarks is left out of the bundle with a notice. Suite::binary holds
 /// the size of every binary that is an ELF file.
 ///
+/// With `products`, each product binary of the policy ("binaries"; only
+/// those named in `suites` when it is not empty) follows the suites as a
+/// Suite with `product` set, its size and no benchmarks. One that is
+/// missing or not an ELF file has Suite::failure set.
+///
 /// Throws gate::Error, before running anything, when: the policy names no
-/// suites; a name in `suites` is not in the policy; the policy's repetitions
+/// suites and no product binaries; a name in `suites` is neither; the policy's repetitions
 /// are below k_min_repetitions, or explicit ones below 1; the filter is not
 /// a valid regular expression; `instrument` is set and valgrind is not
 /// installed; no temporary directory can be made. And after running, when

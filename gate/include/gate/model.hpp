@@ -86,6 +86,9 @@ struct Suite {
   std::vector<Benchmark> benchmarks;           ///< in file order
   std::vector<ComplexityFit> complexity;
   std::optional<BinarySize> binary;
+  /// A product binary the policy names ("binaries"), not a benchmark
+  /// binary: only its size was measured; it has no benchmarks.
+  bool product = false;
   /// The suite could not be measured (crashed, timed out, printed invalid
   /// JSON): what happened and the tail of its stderr. Never dropped.
   std::optional<std::string> failure;

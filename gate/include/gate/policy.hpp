@@ -90,6 +90,14 @@ struct SuiteSpec {
   std::chrono::nanoseconds timeout{600'000'000'000};  ///< the whole run of the binary
 };
 
+/// A product binary (a program or library the project ships, not a
+/// benchmark) whose size `gate run` measures and `gate compare` judges
+/// against the size budgets, like a suite's binary.
+struct BinarySpec {
+  std::string name;    ///< also its baseline file's stem; shares the suites' names: [A-Za-z0-9._-]
+  std::string binary;  ///< path as written; resolved against the build directory like a suite's
+};
+
 /// Budget of one ELF section of a binary.
 struct SectionBudget {
   std::optional<double> max;    ///< bytes; the section fails above it
@@ -175,6 +183,7 @@ struct Policy {
   Defaults defaults;
   std::map<std::string, MetricOverride, std::less<>> metrics;
   std::vector<SuiteSpec> suites;  ///< in file order
+  std::vector<BinarySpec> binaries;  ///< product binaries ("binaries"), in file order
 
   /// The rules for one benchmark of one suite: defaults, then every rule
   /// whose globs match, in file order. Cheap: globs are compiled once, no
@@ -193,6 +202,9 @@ struct Policy {
 
   /// The suite of that name, or nullptr.
   [[nodiscard]] const SuiteSpec* find_suite(std::string_view name) const;
+
+  /// The product binary of that name, or nullptr.
+  [[nodiscard]] const BinarySpec* find_binary(std::string_view name) const;
 
   /// How many rules the policy holds.
   [[nodiscard]] std::size_t rule_count() const;
