@@ -187,6 +187,10 @@ BOOST_AUTO_TEST_CASE(run_ab_then_compare_catches_the_slower_build_and_passes_the
   // The table says how it judged.
   auto table = run_gate({"compare", (dir / "ab.json").string(), "--policy", (dir / "gate.json").string()});
   BOOST_TEST(contains(table.out, "same-job a/b: 10 rounds"), table.out);
+  BOOST_TEST(contains(table.out, "statistics: noisy metrics: median ratio head/base of the a/b pairs, two-sided "
+                                 "Wilcoxon signed-rank test"),
+             table.out);
+  BOOST_TEST(!contains(table.out, "Mann-Whitney"), table.out);
 
   // A/A: the same build twice passes.
   auto same = run_gate({"run", "--policy", (dir / "gate.json").string(), "--ab", base.string(), base.string(),

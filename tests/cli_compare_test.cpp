@@ -7,6 +7,8 @@
 #include <cstdlib>
 #include <filesystem>
 
+#include "gate/bundle.hpp"
+#include "gate/ingest.hpp"
 #include "report_support.hpp"
 #include "test_support.hpp"
 
@@ -62,6 +64,34 @@ BOOST_AUTO_TEST_CASE(one_benchmark_25_percent_slower_fails_naming_it_with_its_nu
   BOOST_TEST(t.out.find("FAILED") != std::string::npos);
   BOOST_TEST(t.out.find("baseline:") != std::string::npos);
   BOOST_TEST(t.out.find("Mann-Whitney") != std::string::npos);
+}
+
+// A perfgate baseline file was measured at another time, like baselines/ at
+// a ref: a timing regression against it awaits confirmation (the built-in
+// "confirm"), while "judge" fails at once.
+BOOST_AUTO_TEST_CASE(a_stored_baseline_file_given_directly_needs_confirmation_for_timing) {
+  gate::test::TempDir dir;
+  gate::RunBundle clean_run = gate::read_results(clean());
+  clean_run.runner.id = "r1";
+  const auto baseline = dir / "bench.json";
+  gate::test::write_file(baseline, gate::write_baseline(clean_run, clean_run.suites.front()));
+  auto slower = data("derived/sort64_slower.json").string();
+
+  auto r = run_gate({"compare", baseline.string(), slower, "--format", "json"});
+  BOOST_TEST(r.exit_code == 0, r.err);
+  auto j = gate::test::json_report(r);
+  BOOST_TEST(gate::test::failing_verdicts(j).empty());
+  bool suspect = false;
+  for (const auto& v : j["verdicts"]) {
+    if (v["benchmark"] == "BM_Sort/64" && v["metric"] == "cpu_time") {
+      suspect = v["status"] == "regressed" && v["needs_confirmation"] == true;
+    }
+  }
+  BOOST_TEST(suspect, r.out);
+
+  gate::test::write_file(dir / "gate.json", R"({"defaults": {"timing": "judge"}})");
+  auto judged = run_gate({"compare", baseline.string(), slower, "--policy", (dir / "gate.json").string()});
+  BOOST_TEST(judged.exit_code == 1, judged.err);
 }
 
 BOOST_AUTO_TEST_CASE(a_counter_rule_fails_on_its_own) {

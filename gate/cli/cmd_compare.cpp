@@ -115,6 +115,9 @@ Comparison judge(const CompareArgs& a) {
   Policy policy = policy_for(a);
   RunBundle baseline = read_results(a.files[0]);
   RunBundle contender = read_results(a.files[1]);
+  // A baseline file was measured at another time: timing regressions against
+  // it need confirmation, as against baselines/<runner>/ at a ref.
+  options.stored_baseline = baseline.stored;
   Comparison first = compare(baseline, contender, policy, options);
   if (!confirming) return first;
   confirm_options.policy = policy;

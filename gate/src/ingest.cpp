@@ -692,6 +692,7 @@ RunBundle read_results(const std::filesystem::path& path) {
       bundle.commit = std::move(file.commit);
       bundle.time = std::move(file.time);
       bundle.suites.push_back(std::move(file.suite));
+      bundle.stored = true;
       break;
     }
     case ResultsFormat::google_benchmark: bundle.suites.push_back(read_google_benchmark(text, source)); break;

@@ -3,8 +3,10 @@
 
 #include <fmt/core.h>
 
+#include <algorithm>
 #include <cmath>
 
+#include "gate/ab.hpp"
 #include "gate/units.hpp"
 
 namespace gate::detail {
@@ -48,10 +50,17 @@ std::vector<std::pair<std::string, std::string>> header_facts(const Comparison& 
   if (!c.contender_commit.empty()) cont += fmt::format(" @ {}", c.contender_commit.substr(0, 12));
   facts.emplace_back("contender", cont);
   facts.emplace_back("policy", c.policy_source);
-  facts.emplace_back("statistics",
-                     fmt::format("noisy metrics: median, two-sided Mann-Whitney U, Benjamini-Hochberg q < {}; "
-                                 "deterministic metrics: exact against the limit",
-                                 c.alpha));
+  // The tests that were used: a same-job a/b run pairs its samples; a
+  // results file with aggregates only has no samples to rank.
+  const bool paired = std::any_of(c.verdicts.begin(), c.verdicts.end(), [](const Verdict& v) { return v.test == k_ab_test; });
+  const bool welch = std::any_of(c.verdicts.begin(), c.verdicts.end(),
+                                 [](const Verdict& v) { return v.test.starts_with("welch"); });
+  const std::string noisy = paired ? "median ratio head/base of the a/b pairs, two-sided Wilcoxon signed-rank test"
+                                   : std::string("median, two-sided Mann-Whitney U") +
+                                         (welch ? " (Welch t on means where only aggregates were recorded)" : "");
+  facts.emplace_back("statistics", fmt::format("noisy metrics: {}, Benjamini-Hochberg q < {}; deterministic metrics: "
+                                               "exact against the limit",
+                                               noisy, c.alpha));
   return facts;
 }
 

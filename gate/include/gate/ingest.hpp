@@ -59,7 +59,8 @@ inline constexpr std::size_t k_max_name_bytes = 4096;
 [[nodiscard]] Suite read_google_benchmark(std::string_view text, const std::string& source);
 
 /// Reads a results file: a perfgate run bundle (as is), a perfgate baseline
-/// file (a bundle with its one suite, runner, commit and time) or Google
+/// file (a bundle with its one suite, runner, commit and time, and
+/// RunBundle::stored set) or Google
 /// Benchmark JSON (a bundle with one suite and an empty runner). The kind is
 /// told by the content (detect_results_format), not the file name.
 /// RunBundle::source is the path. Throws gate::Error naming the path when the

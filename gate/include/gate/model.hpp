@@ -126,6 +126,10 @@ struct RunBundle {
   std::string time;    ///< ISO 8601 UTC
   std::vector<Suite> suites;
   std::string source;  ///< the file it was read from, for messages
+  /// Read from a stored baseline file (schema "perfgate-baseline"):
+  /// measured at another time, so `gate compare` treats it like
+  /// baselines/<runner>/ at a ref (CompareOptions::stored_baseline).
+  bool stored = false;
   /// Set for a same-job A/B run: the base side; `suites` is then the head side.
   std::optional<AbRun> ab;
 
