@@ -1,7 +1,10 @@
 // benchsuite/harness/harness.cpp — MeasuredScope and the suites' main.
 #include "harness/harness.hpp"
 
+#include <malloc.h>
+
 #include <cctype>
+#include <limits>
 #include <iostream>
 #include <memory>
 #include <string>
@@ -175,7 +178,26 @@ std::string compiler_context() {
 
 }  // namespace
 
+#if defined(PERFGATE_KEEP_FREED_MEMORY_MAPPED)
+// Google Benchmark 1.7 keeps each repetition's MemoryManager::Result in a
+// std::vector and gives the repetition's report a pointer into it; the next
+// repetition's push_back may reallocate the vector, so every report but the
+// last points into freed memory when the reporter reads it (fixed in 1.8,
+// which stores the result by value). Reading a freed block gives garbage
+// (the gate's ingest keeps only the last repetition's memory figures); when
+// glibc has handed the top of the heap back to the system, the read faults.
+// Measured here: bench_maze died of SIGSEGV in 6 of 40 runs with ten
+// interleaved repetitions, and in 0 of 40 with trimming off. So the heap is
+// never trimmed: freed memory stays mapped for the life of the process.
+namespace {
+void keep_freed_memory_mapped() noexcept { (void)mallopt(M_TRIM_THRESHOLD, std::numeric_limits<int>::max()); }
+}  // namespace
+#endif
+
 int run_main(int argc, char** argv) {
+#if defined(PERFGATE_KEEP_FREED_MEMORY_MAPPED)
+  keep_freed_memory_mapped();
+#endif
   const Flags flags = scan_flags(argc, argv);
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) {
