@@ -94,6 +94,24 @@ BOOST_AUTO_TEST_CASE(a_stored_baseline_file_given_directly_needs_confirmation_fo
   BOOST_TEST(judged.exit_code == 1, judged.err);
 }
 
+// The PR check writes every report at once: Markdown for the comment, JSON
+// for tools, JUnit XML for CI systems that show test results.
+BOOST_AUTO_TEST_CASE(report_files_are_written_beside_the_table) {
+  gate::test::TempDir dir;
+  auto slower = data("derived/sort64_slower.json").string();
+  auto r = run_gate({"compare", clean(), slower, "--markdown-out", (dir / "r.md").string(), "--json-out",
+                     (dir / "r.json").string(), "--junit-out", (dir / "r.xml").string()});
+  BOOST_TEST(r.exit_code == 1, r.err);
+  BOOST_TEST(r.out.find("BM_Sort/64") != std::string::npos);
+  const std::string md = gate::test::read_file(dir / "r.md");
+  BOOST_TEST(md.find(R"(BM\_Sort/64)") != std::string::npos, md);  // Markdown-escaped
+  BOOST_TEST(json::parse(gate::test::read_file(dir / "r.json"))["exit_code"] == 1);
+  const std::string xml = gate::test::read_file(dir / "r.xml");
+  BOOST_TEST(xml.rfind("<?xml", 0) == 0u, xml);
+  BOOST_TEST(xml.find("<failure") != std::string::npos, xml);
+  BOOST_TEST(xml.find("BM_Sort/64") != std::string::npos, xml);
+}
+
 BOOST_AUTO_TEST_CASE(a_counter_rule_fails_on_its_own) {
   gate::test::TempDir dir;
   gate::test::write_file(dir / "gate.json", R"({

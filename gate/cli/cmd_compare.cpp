@@ -35,6 +35,7 @@ struct CompareArgs {
   std::string filter;
   std::string markdown_out;
   std::string json_out;
+  std::string junit_out;
   std::string baseline_ref;
   std::optional<std::string> runner;  // given but empty is refused, not ignored
   std::string repo = ".";
@@ -137,6 +138,7 @@ int run_compare(const CompareArgs& a) {
   std::fflush(stdout);
   if (!a.markdown_out.empty()) write_output(a.markdown_out, render_markdown(result, report));
   if (!a.json_out.empty()) write_output(a.json_out, render_json(result));
+  if (!a.junit_out.empty()) write_output(a.junit_out, render_junit(result));
   return result.exit_code();
 }
 
@@ -164,6 +166,8 @@ void add_compare(CLI::App& app, Action& action) {
   cmd->add_flag("--all", args->all, "list unchanged rows too, however many");
   cmd->add_option("--markdown-out", args->markdown_out, "also write the Markdown report to this file");
   cmd->add_option("--json-out", args->json_out, "also write the JSON report to this file");
+  cmd->add_option("--junit-out", args->junit_out,
+                  "also write a JUnit XML report to this file (a test case per verdict, a failure per failing one)");
   auto* confirm_with = cmd->add_option("--confirm-with", args->confirm_with,
                                        "re-run suspected timing regressions from this base build against the head "
                                        "build, interleaved (A/B), and fail only on those the pairs confirm");
