@@ -408,6 +408,84 @@ BOOST_AUTO_TEST_CASE(identical_code_cannot_fail_on_timing) {
   BOOST_TEST(contains(c.notices.at(1), "identical code (text hash 0123456789abcdef)"));
 }
 
+// Fits of `n` rounds: the class of round r is classes[r % size].
+std::vector<ComplexityFit> fits(const std::string& family, std::vector<std::string> classes, int n) {
+  std::vector<ComplexityFit> out;
+  for (int r = 1; r <= n; ++r) {
+    ComplexityFit f;
+    f.family = family;
+    f.big_o = classes[static_cast<std::size_t>(r) % classes.size()];
+    f.round = r;
+    out.push_back(f);
+  }
+  return out;
+}
+
+BOOST_AUTO_TEST_CASE(complexity_classes_are_judged_round_by_round) {
+  const int n = 15;
+  Suite base = suite({});
+  Suite head = suite({});
+  // Base N lgN in every round; head N^2 in 10 of 15 rounds (one noisy fit
+  // in three reads N lgN).
+  base.complexity = fits("BM_Evict", {"NlgN"}, n);
+  head.complexity = fits("BM_Evict", {"N^2", "N^2", "NlgN"}, n);
+  // One wild head fit in 15 does not make a regression.
+  for (auto f : fits("BM_Sort", {"NlgN"}, n)) base.complexity.push_back(f);
+  auto sort_head = fits("BM_Sort", {"NlgN"}, n);
+  sort_head[3].big_o = "N^3";
+  for (auto f : sort_head) head.complexity.push_back(f);
+  Comparison c = compare_ab(ab_bundle(base, head, n), threshold_5());
+
+  const Verdict* evict = find(c, "BM_Evict", "complexity");
+  BOOST_REQUIRE(evict != nullptr);
+  BOOST_TEST(to_string(evict->status) == "regressed");
+  BOOST_TEST(evict->baseline_text == "O(NlgN)");
+  BOOST_TEST(evict->contender_text == "O(N^2)");
+  BOOST_TEST(evict->note == "worse in 10 and better in 0 of 15 rounds");
+  BOOST_TEST(evict->test == std::string(k_ab_complexity_test));
+  BOOST_TEST(fails_gate(*evict));
+  const Verdict* sort = find(c, "BM_Sort", "complexity");
+  BOOST_REQUIRE(sort != nullptr);
+  BOOST_TEST(to_string(sort->status) == "unchanged");
+  BOOST_TEST(sort->note == "worse in 1 and better in 0 of 15 rounds");
+  BOOST_TEST(c.exit_code() == 1);
+
+  // Identical code cannot change class.
+  BinarySize size;
+  size.path = "bench";
+  size.text_hash = "0123456789abcdef";
+  base.binary = size;
+  head.binary = size;
+  const Verdict* same = find(compare_ab(ab_bundle(base, head, n), threshold_5()), "BM_Evict", "complexity");
+  BOOST_REQUIRE(same != nullptr);
+  BOOST_TEST(to_string(same->status) == "noisy");
+
+  // The fits survive the bundle: every round's, with its round.
+  RunBundle back = parse_bundle(write_bundle(ab_bundle(base, head, n)), "ab.json");
+  BOOST_REQUIRE(back.suites[0].complexity.size() == 2u * n);
+  BOOST_TEST(back.suites[0].complexity[4].round == 5);
+}
+
+BOOST_AUTO_TEST_CASE(a_complexity_regression_awaiting_confirmation_is_a_suspect_whose_family_reruns) {
+  Verdict v;
+  v.suite = "bench_maze";
+  v.benchmark = "BM_Evict";
+  v.metric = "complexity";
+  v.kind = MetricKind::deterministic;
+  v.status = Status::regressed;
+  BOOST_TEST(!is_suspect(v));  // final: nothing to confirm
+  v.needs_confirmation = true;
+  BOOST_TEST(is_suspect(v));
+
+  const std::string f = exact_names_filter({"BM_Sum/64"}, {"BM_Evict"});
+  BOOST_TEST(f == "^(BM_Sum/64|BM_Evict(/.*)?)$");
+  std::regex re(f, std::regex::extended);
+  for (const char* yes : {"BM_Evict", "BM_Evict/10", "BM_Evict/10000", "BM_Sum/64"}) {
+    BOOST_TEST(std::regex_search(std::string(yes), re), yes);
+  }
+  for (const char* no : {"BM_Evicted/10", "BM_Evict_BigO", "BM_Sum/6"}) BOOST_TEST(!std::regex_search(std::string(no), re), no);
+}
+
 BOOST_AUTO_TEST_CASE(deterministic_metrics_targets_and_sizes_are_judged_as_against_a_baseline) {
   const int n = 10;
   auto policy = parse_policy(R"({"defaults": {"limits": {"allocs_per_iter": "+0%"}},

@@ -128,6 +128,58 @@ class AbComparer {
         v.note = "in the base build, not in the head build (renamed or removed?)";
         m_out.verdicts.push_back(std::move(v));
       }
+      complexity(*base, head);
+    }
+  }
+
+  // Complexity fits pair by round like samples: round r ran every instance
+  // of a family once in each build, and each build's fit of that round is
+  // made from times measured minutes apart at most. A class worse in most
+  // rounds is a regression; one noisy fit is outvoted.
+  void complexity(const Suite& base, const Suite& head) {
+    std::map<std::string, std::map<int, std::string>, std::less<>> base_fits;  // family → round → class
+    for (const auto& f : base.complexity) base_fits[f.family][f.round] = f.big_o;
+    std::map<std::string, std::vector<const ComplexityFit*>, std::less<>> head_fits;
+    for (const auto& f : head.complexity) head_fits[f.family].push_back(&f);
+    for (const auto& [family, fits] : head_fits) {
+      auto b = base_fits.find(family);
+      if (!selected(family) || b == base_fits.end()) continue;
+      int pairs = 0, worse = 0, better = 0;
+      std::map<std::string, int> base_classes, head_classes;
+      for (const ComplexityFit* f : fits) {
+        auto r = b->second.find(f->round);
+        if (r == b->second.end()) continue;
+        const int rh = detail::complexity_rank(f->big_o);
+        const int rb = detail::complexity_rank(r->second);
+        if (rh < 0 || rb < 0) continue;
+        ++pairs;
+        worse += rh > rb ? 1 : 0;
+        better += rh < rb ? 1 : 0;
+        ++head_classes[f->big_o];
+        ++base_classes[r->second];
+      }
+      if (pairs == 0) continue;
+      auto modal = [](const std::map<std::string, int>& counts) {
+        return std::max_element(counts.begin(), counts.end(),
+                                [](const auto& x, const auto& y) { return x.second < y.second; })
+            ->first;
+      };
+      Verdict v = skeleton(head.name, family, "complexity");
+      v.kind = MetricKind::deterministic;
+      v.statistic = "big_o";
+      v.test = k_ab_complexity_test;
+      v.threshold = "same class";
+      v.baseline_text = "O(" + modal(base_classes) + ")";
+      v.contender_text = "O(" + modal(head_classes) + ")";
+      v.n_baseline = static_cast<std::size_t>(pairs);
+      v.n_contender = static_cast<std::size_t>(pairs);
+      v.status = 2 * worse > pairs ? Status::regressed : 2 * better > pairs ? Status::improved : Status::unchanged;
+      v.note = fmt::format("worse in {} and better in {} of {} rounds", worse, better, pairs);
+      if (m_identical && v.status != Status::unchanged) {
+        v.status = Status::noisy;
+        v.note += "; identical code: a different fit is noise";
+      }
+      m_out.verdicts.push_back(std::move(v));
     }
   }
 

@@ -252,6 +252,7 @@ void write_suite(Writer& w, const Suite& s, int depth) {
     finite_number(f.key("cpu_coefficient"), fit.cpu_coefficient, {&s, nullptr, what});
     finite_number(f.key("real_coefficient"), fit.real_coefficient, {&s, nullptr, what});
     finite_number(f.key("rms"), fit.rms, {&s, nullptr, what});
+    if (fit.round != 0) f.integer("round", fit.round);
     f.close();
   }
   if (!s.complexity.empty()) w.indent(depth + 1);
@@ -584,6 +585,8 @@ ComplexityFit Parser::complexity_fit() {
       fit.real_coefficient = number(key);
     } else if (key == "rms") {
       fit.rms = number(key);
+    } else if (key == "round") {
+      fit.round = small_int("round", 1);
     } else {
       m_r.skip_value();
     }

@@ -22,16 +22,6 @@
 namespace gate {
 namespace {
 
-// Complexity classes in the order Google Benchmark fits them, best first.
-// "f(N)" (a user-supplied function) is not comparable and yields no verdict.
-int complexity_rank(std::string_view big_o) {
-  static constexpr std::array<std::string_view, 6> order = {"(1)", "lgN", "N", "NlgN", "N^2", "N^3"};
-  for (std::size_t i = 0; i < order.size(); ++i) {
-    if (order[i] == big_o) return static_cast<int>(i);
-  }
-  return -1;
-}
-
 // The counts callgrind gives (gate/callgrind.hpp): exact for one thread, but
 // for several they depend on how valgrind happened to schedule them.
 bool is_callgrind_count(std::string_view metric) {
@@ -510,13 +500,14 @@ class Comparer {
   }
 
   void complexity(const Suite& base, const Suite& cont) {
+    // A side of an A/B run holds a fit per round: one run's fit is its first.
     for (const auto& c : cont.complexity) {
-      if (!selected(c.family)) continue;
+      if (!selected(c.family) || c.round > 1) continue;
       auto b = std::find_if(base.complexity.begin(), base.complexity.end(),
-                            [&](const ComplexityFit& f) { return f.family == c.family; });
+                            [&](const ComplexityFit& f) { return f.family == c.family && f.round <= 1; });
       if (b == base.complexity.end()) continue;
-      int rb = complexity_rank(b->big_o);
-      int rc = complexity_rank(c.big_o);
+      int rb = detail::complexity_rank(b->big_o);
+      int rc = detail::complexity_rank(c.big_o);
       if (rb < 0 || rc < 0) continue;
       Verdict v = skeleton(cont.name, c.family, "complexity");
       v.kind = MetricKind::deterministic;

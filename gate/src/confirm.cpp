@@ -31,8 +31,12 @@ std::string percent(double change) {
 std::string p_text(double p) { return p >= 0.001 ? fmt::format("{:.3f}", p) : fmt::format("{:.1e}", p); }
 
 // "paired a/b change +8.3% (p=0.002, q=0.004, n=15)": the confirmation's
-// numbers, as they go into the first verdict's note.
+// numbers, as they go into the first verdict's note. For a complexity class:
+// "a/b fits O(N) → O(N^2), worse in 12 and better in 0 of 15 rounds".
 std::string numbers_of(const Verdict& ab, bool with_q) {
+  if (ab.test == k_ab_complexity_test) {
+    return fmt::format("a/b fits {} → {}, {}", ab.baseline_text, ab.contender_text, ab.note);
+  }
   std::string out = "paired a/b change " + (ab.change ? percent(*ab.change) : std::string("unknown")) + " (";
   std::vector<std::string> parts;
   if (ab.p_value) parts.push_back("p=" + p_text(*ab.p_value));
@@ -51,11 +55,12 @@ struct Key {
 }  // namespace
 
 bool is_suspect(const Verdict& v) {
-  return v.status == Status::regressed && v.kind == MetricKind::noisy && v.benchmark != "*" && !v.benchmark.empty();
+  if (v.status != Status::regressed || v.benchmark == "*" || v.benchmark.empty()) return false;
+  return v.kind == MetricKind::noisy || (v.metric == "complexity" && v.needs_confirmation);
 }
 
-std::string exact_names_filter(const std::vector<std::string>& names) {
-  if (names.empty()) throw Error("building a benchmark filter: no benchmark names");
+std::string exact_names_filter(const std::vector<std::string>& names, const std::vector<std::string>& families) {
+  if (names.empty() && families.empty()) throw Error("building a benchmark filter: no benchmark names");
   // What POSIX extended and ECMAScript regular expressions treat as special
   // outside brackets; a backslash before any of them means the character
   // itself in both dialects (Google Benchmark 1.7.1 compiles the filter with
@@ -63,12 +68,17 @@ std::string exact_names_filter(const std::vector<std::string>& names) {
   // opened them, and libstdc++'s extended dialect refuses "\]" and "\}".
   static constexpr std::string_view special = R"(\^$.|?*+()[{)";
   std::string out = "^(";
-  for (std::size_t i = 0; i < names.size(); ++i) {
-    if (i != 0) out += '|';
-    for (char c : names[i]) {
+  auto escaped = [&](const std::string& name) {
+    if (out.size() > 2) out += '|';
+    for (char c : name) {
       if (special.find(c) != std::string_view::npos) out += '\\';
       out += c;
     }
+  };
+  for (const auto& name : names) escaped(name);
+  for (const auto& family : families) {
+    escaped(family);
+    out += "(/.*)?";  // every instance: the family's name and its arguments
   }
   return out + ")$";
 }
@@ -85,6 +95,7 @@ Comparison confirm(Comparison first, const ConfirmOptions& options) {
 
   std::set<std::string> suite_names;
   std::set<std::string> bench_names;
+  std::set<std::string> families;  // complexity suspects: every instance re-runs, to fit the class again
   for (std::size_t i : suspects) {
     const Verdict& v = first.verdicts[i];
     if (options.policy.find_suite(v.suite) == nullptr) {
@@ -94,9 +105,10 @@ Comparison confirm(Comparison first, const ConfirmOptions& options) {
                               v.suite));
     }
     suite_names.insert(v.suite);
-    bench_names.insert(v.benchmark);
+    (v.metric == "complexity" ? families : bench_names).insert(v.benchmark);
   }
-  const std::string filter = exact_names_filter({bench_names.begin(), bench_names.end()});
+  const std::string filter =
+      exact_names_filter({bench_names.begin(), bench_names.end()}, {families.begin(), families.end()});
 
   AbOptions ab;
   ab.base_build_dir = options.base_build_dir;
@@ -145,7 +157,7 @@ Comparison confirm(Comparison first, const ConfirmOptions& options) {
     auto it = found.find(Key{v.suite, v.benchmark, v.metric});
     const Verdict* a = it == found.end() ? nullptr : it->second;
     const bool judged = a != nullptr && !failed_suites.contains(v.suite) &&
-                        a->statistic == k_ab_statistic && a->change.has_value();
+                        (a->test == k_ab_complexity_test || (a->statistic == k_ab_statistic && a->change.has_value()));
     if (!judged) {
       ++unjudged;
       std::string why = failed_suites.contains(v.suite) ? "its suite failed in the re-run"

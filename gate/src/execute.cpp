@@ -442,11 +442,15 @@ class SuiteRunner {
 
   /// Appends one A/B round's results to a build's side: every sample gets
   /// its round, so that pairs are made by round whatever a benchmark did in
-  /// the other rounds. The context and complexity fits are the first
-  /// round's; an error is kept from the first round that had it.
+  /// the other rounds. The context is the first round's; complexity fits
+  /// are kept from every round, each with its round; an error is kept from
+  /// the first round that had it.
   static void append_round(Suite& side, Suite round_results, int round) {
     if (side.context.empty()) side.context = std::move(round_results.context);
-    if (side.complexity.empty()) side.complexity = std::move(round_results.complexity);
+    for (auto& fit : round_results.complexity) {
+      fit.round = round;
+      side.complexity.push_back(std::move(fit));
+    }
     for (auto& b : round_results.benchmarks) {
       auto it = std::find_if(side.benchmarks.begin(), side.benchmarks.end(),
                              [&](const Benchmark& x) { return x.name == b.name; });

@@ -4,6 +4,7 @@
 #include <fmt/core.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 
 #include "gate/error.hpp"
@@ -41,6 +42,14 @@ Verdict verdict_skeleton(const Policy& policy, std::string_view suite, std::stri
     v.unit = info.unit;
   }
   return v;
+}
+
+int complexity_rank(std::string_view big_o) {
+  static constexpr std::array<std::string_view, 6> order = {"(1)", "lgN", "N", "NlgN", "N^2", "N^3"};
+  for (std::size_t i = 0; i < order.size(); ++i) {
+    if (order[i] == big_o) return static_cast<int>(i);
+  }
+  return -1;
 }
 
 void sort_worst_first(std::vector<Verdict>& verdicts) {

@@ -28,6 +28,11 @@ namespace gate::detail {
 [[nodiscard]] Verdict verdict_skeleton(const Policy& policy, std::string_view suite, std::string_view benchmark,
                                        std::string_view metric);
 
+/// The rank of a complexity class in the order Google Benchmark fits them,
+/// best first: "(1)" 0, "lgN" 1, "N" 2, "NlgN" 3, "N^2" 4, "N^3" 5; -1 for
+/// "f(N)" (a user's function, not comparable) and anything else.
+[[nodiscard]] int complexity_rank(std::string_view big_o);
+
 /// Orders verdicts worst first: by status, then by how much worse.
 void sort_worst_first(std::vector<Verdict>& verdicts);
 

@@ -14,6 +14,8 @@ namespace gate {
 inline constexpr std::string_view k_ab_test = "wilcoxon signed-rank (paired a/b)";
 /// Verdict::statistic of a noisy metric judged on pairs.
 inline constexpr std::string_view k_ab_statistic = "median ratio";
+/// Verdict::test of a complexity class judged round by round.
+inline constexpr std::string_view k_ab_complexity_test = "fits by round (paired a/b)";
 
 /// Judges the head side of an A/B bundle (RunBundle::suites) against its base
 /// side (RunBundle::ab) under `policy`, with the same verdicts, statuses and
@@ -33,6 +35,13 @@ inline constexpr std::string_view k_ab_statistic = "median ratio";
 ///    builds' binaries have the same text hash the code is identical, and a
 ///    timing difference cannot regress or improve: it is reported as noisy.
 ///  - deterministic metrics exactly on the medians of each side;
+///  - complexity classes round by round: each round fits every family that
+///    ran all its instances, in both builds; a family whose head class is
+///    worse than the base class of the same round in more than half of the
+///    rounds paired is regressed, better in more than half improved,
+///    otherwise unchanged (noisy instead of regressed or improved when the
+///    code is identical). Baseline and contender show each side's most
+///    frequent class, the note how many rounds were worse and better;
 ///  - targets on the head side; binary sizes of head against base (budgets);
 ///  - a suite failed on either side fails the comparison (exit 2); a suite
 ///    or benchmark only in the head build is new, only in the base missing.

@@ -40,8 +40,9 @@ struct ConfirmOptions {
 };
 
 /// True for a verdict that needs confirmation: `regressed` on a noisy
-/// (timing) metric of a real benchmark. Deterministic metrics, targets,
-/// budgets and failures are final and are never re-run.
+/// (timing) metric of a real benchmark, or a worse complexity class marked
+/// needs_confirmation (a fit is made from times). Other deterministic
+/// metrics, targets, budgets and failures are final and are never re-run.
 [[nodiscard]] bool is_suspect(const Verdict& v);
 
 /// A --benchmark_filter that matches exactly these benchmark names (Google
@@ -49,9 +50,12 @@ struct ConfirmOptions {
 /// escaped with a backslash (']' and '}' are literal on their own), the
 /// names joined by '|' and anchored: "^(BM_Sum/64|BM_F\(1\))$". It means
 /// the same as a POSIX extended and an ECMAScript regular expression, so it
-/// also serves as a CompareOptions::filter. Throws gate::Error for an
-/// empty list (a filter matching nothing would run everything).
-[[nodiscard]] std::string exact_names_filter(const std::vector<std::string>& names);
+/// also serves as a CompareOptions::filter. Each of `families` (a
+/// complexity fit's family, "BM_Evict") matches the family's name and all
+/// its instances: "BM_Evict(/.*)?". Throws gate::Error when both lists are
+/// empty (a filter matching nothing would run everything).
+[[nodiscard]] std::string exact_names_filter(const std::vector<std::string>& names,
+                                             const std::vector<std::string>& families = {});
 
 /// Confirms the suspects of `first` (is_suspect): re-runs only those
 /// benchmarks (exact_names_filter) of only their suites, from the base
@@ -63,6 +67,9 @@ struct ConfirmOptions {
 ///    gains "confirmed: paired a/b change +x% (p=…, q=…, n=…)";
 ///  - not confirmed (any other A/B verdict): becomes `noisy`, with the note
 ///    "not confirmed: paired a/b change +x% (p=…, n=…), a/b verdict: …".
+/// A complexity suspect re-runs every instance of its family and is judged
+/// by compare_ab's fits round by round ("a/b fits O(N) → O(N^2), worse in
+/// 12 and better in 0 of 15 rounds").
 /// The first step's numbers stay in the verdict's fields; the
 /// confirmation's are in its note. A notice at the top says what was done:
 /// "3 suspects re-run from 'build/base' vs 'build/release', 15 rounds: 1

@@ -62,6 +62,9 @@ struct ComplexityFit {
   double cpu_coefficient = 0;
   double real_coefficient = 0;
   double rms = 0;  ///< normalised root mean square error of the fit
+  /// The same-job A/B round the fit was made in (1-based; a round runs
+  /// every instance of the family once); 0 outside an A/B run.
+  int round = 0;
 };
 
 /// Size of one ELF section.
