@@ -434,8 +434,13 @@ BOOST_AUTO_TEST_CASE(complexity_classes_are_judged_round_by_round) {
   auto sort_head = fits("BM_Sort", {"NlgN"}, n);
   sort_head[3].big_o = "N^3";
   for (auto f : sort_head) head.complexity.push_back(f);
+  for (auto f : fits("BM_Const", {"(1)"}, n)) base.complexity.push_back(f);
+  for (auto f : fits("BM_Const", {"(1)"}, n)) head.complexity.push_back(f);
   Comparison c = compare_ab(ab_bundle(base, head, n), threshold_5());
 
+  const Verdict* constant = find(c, "BM_Const", "complexity");
+  BOOST_REQUIRE(constant != nullptr);
+  BOOST_TEST(constant->baseline_text == "O(1)");  // Google Benchmark writes "(1)"
   const Verdict* evict = find(c, "BM_Evict", "complexity");
   BOOST_REQUIRE(evict != nullptr);
   BOOST_TEST(to_string(evict->status) == "regressed");
@@ -462,7 +467,7 @@ BOOST_AUTO_TEST_CASE(complexity_classes_are_judged_round_by_round) {
 
   // The fits survive the bundle: every round's, with its round.
   RunBundle back = parse_bundle(write_bundle(ab_bundle(base, head, n)), "ab.json");
-  BOOST_REQUIRE(back.suites[0].complexity.size() == 2u * n);
+  BOOST_REQUIRE(back.suites[0].complexity.size() == 3u * n);
   BOOST_TEST(back.suites[0].complexity[4].round == 5);
 }
 

@@ -169,8 +169,8 @@ class AbComparer {
       v.statistic = "big_o";
       v.test = k_ab_complexity_test;
       v.threshold = "same class";
-      v.baseline_text = "O(" + modal(base_classes) + ")";
-      v.contender_text = "O(" + modal(head_classes) + ")";
+      v.baseline_text = detail::big_o_text(modal(base_classes));
+      v.contender_text = detail::big_o_text(modal(head_classes));
       v.n_baseline = static_cast<std::size_t>(pairs);
       v.n_contender = static_cast<std::size_t>(pairs);
       v.status = 2 * worse > pairs ? Status::regressed : 2 * better > pairs ? Status::improved : Status::unchanged;

@@ -513,8 +513,8 @@ class Comparer {
       v.kind = MetricKind::deterministic;
       v.statistic = "big_o";
       v.test = "fit";
-      v.baseline_text = "O(" + b->big_o + ")";
-      v.contender_text = "O(" + c.big_o + ")";
+      v.baseline_text = detail::big_o_text(b->big_o);
+      v.contender_text = detail::big_o_text(c.big_o);
       v.threshold = "same class";
       v.status = rc > rb ? Status::regressed : rc < rb ? Status::improved : Status::unchanged;
       v.note = fmt::format("fit rms {:.0f}% → {:.0f}%", b->rms * 100, c.rms * 100);

@@ -44,6 +44,11 @@ Verdict verdict_skeleton(const Policy& policy, std::string_view suite, std::stri
   return v;
 }
 
+std::string big_o_text(std::string_view big_o) {
+  if (big_o.size() >= 2 && big_o.front() == '(' && big_o.back() == ')') return "O" + std::string(big_o);
+  return "O(" + std::string(big_o) + ")";
+}
+
 int complexity_rank(std::string_view big_o) {
   static constexpr std::array<std::string_view, 6> order = {"(1)", "lgN", "N", "NlgN", "N^2", "N^3"};
   for (std::size_t i = 0; i < order.size(); ++i) {

@@ -33,6 +33,9 @@ namespace gate::detail {
 /// "f(N)" (a user's function, not comparable) and anything else.
 [[nodiscard]] int complexity_rank(std::string_view big_o);
 
+/// A class as people write it: "N^2" → "O(N^2)", Google Benchmark's "(1)" → "O(1)".
+[[nodiscard]] std::string big_o_text(std::string_view big_o);
+
 /// Orders verdicts worst first: by status, then by how much worse.
 void sort_worst_first(std::vector<Verdict>& verdicts);
 
