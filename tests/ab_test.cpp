@@ -461,7 +461,8 @@ BOOST_AUTO_TEST_CASE(complexity_classes_are_judged_round_by_round) {
   size.text_hash = "0123456789abcdef";
   base.binary = size;
   head.binary = size;
-  const Verdict* same = find(compare_ab(ab_bundle(base, head, n), threshold_5()), "BM_Evict", "complexity");
+  const Comparison identical = compare_ab(ab_bundle(base, head, n), threshold_5());
+  const Verdict* same = find(identical, "BM_Evict", "complexity");
   BOOST_REQUIRE(same != nullptr);
   BOOST_TEST(to_string(same->status) == "noisy");
 
