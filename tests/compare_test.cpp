@@ -522,4 +522,25 @@ BOOST_AUTO_TEST_CASE(callgrind_counts_of_several_threads_are_not_judged_exactly)
   BOOST_TEST(compare(with(1, 1159, 0), with(1, 1325, 0), policy).exit_code() == 1);
 }
 
+// Instruction counts measured now against a baseline recorded without
+// --instrument: the limit cannot judge them, and the report says so rather
+// than letting them look gated.
+BOOST_AUTO_TEST_CASE(a_limited_metric_the_baseline_lacks_is_named_in_a_notice) {
+  RunBundle base = bundle({bench("BM_A", {metric("cpu_time", samples(1000, 0.02, 1))}),
+                           bench("BM_B", {metric("cpu_time", samples(1000, 0.02, 2))})},
+                          "base.json");
+  RunBundle cont = bundle({bench("BM_A", {metric("cpu_time", samples(1000, 0.02, 3)), metric("instructions", {5000})}),
+                           bench("BM_B", {metric("cpu_time", samples(1000, 0.02, 4)), metric("instructions", {7000})})},
+                          "cont.json");
+  Comparison c = compare(base, cont, default_policy());
+  BOOST_TEST(any_notice(c, "'instructions' has a limit and was measured in 2 benchmarks of the contender, but not in "
+                           "the baseline: not judged — record the baseline with the same measurements (gate run "
+                           "--instrument)"));
+  // Both sides measured: judged, no notice.
+  Comparison same = compare(cont, cont, default_policy());
+  BOOST_TEST(!any_notice(same, "not in the baseline"));
+  BOOST_TEST(std::count_if(same.verdicts.begin(), same.verdicts.end(),
+                           [](const Verdict& v) { return v.metric == "instructions"; }) == 2);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

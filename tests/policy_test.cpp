@@ -613,7 +613,7 @@ BOOST_AUTO_TEST_CASE(product_binaries_are_named_and_share_the_suites_names) {
                  .find("duplicate name 'x': a suite has it") != std::string::npos);
   BOOST_TEST(parse_error(R"({ "binaries": [ { "name": "x", "binary": "c" } ], "suites": [ { "name": "x", "binary": "b" } ] })")
                  .find("duplicate name 'x'") != std::string::npos);
-  BOOST_TEST(parse_error(R"({ "binaries": [ { "name": "../x", "binary": "c" } ] })").find("bad binary name '../x'") !=
+  BOOST_TEST(parse_error(R"({ "binaries": [ { "name": "../x", "binary": "c" } ] })").find("bad product binary name '../x'") !=
              std::string::npos);
   BOOST_TEST(parse_error(R"({ "binaries": [ { "name": "x" } ] })").find("a product binary needs a \"binary\"") !=
              std::string::npos);

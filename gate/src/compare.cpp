@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <map>
 #include <cmath>
 #include <regex>
 #include <span>
@@ -231,7 +232,12 @@ class Comparer {
     for (const auto& [metric, limit] : rules.limits) {
       // --metric replaces the policy's primary metric rather than adding to it.
       if (metric == primary || (m_options.metric && metric == rules.primary_metric)) continue;
-      if (cont.metric(metric) != nullptr && base->metric(metric) != nullptr) judged.emplace_back(metric, limit);
+      if (cont.metric(metric) == nullptr) continue;
+      if (base->metric(metric) != nullptr) {
+        judged.emplace_back(metric, limit);
+      } else {
+        ++m_unjudged[metric];  // said once, in a notice: a limit that judged nothing
+      }
     }
     for (const auto& [metric, limit] : judged) {
       const Metric* bm = base->metric(metric);
@@ -376,6 +382,12 @@ class Comparer {
 
   // What decided the noisy verdicts, said before the table.
   void add_notices() {
+    for (const auto& [metric, count] : m_unjudged) {
+      m_out.notices.push_back(fmt::format(
+          "'{}' has a limit and was measured in {} benchmark{} of the contender, but not in the baseline: not judged — "
+          "record the baseline with the same measurements{}",
+          metric, count, count == 1 ? "" : "s", is_callgrind_count(metric) ? " (gate run --instrument)" : ""));
+    }
     if (!m_out.unchanged_code_suites.empty()) {
       m_out.notices.push_back(fmt::format("code unchanged (identical .text) in {}: timing differences there are "
                                           "reported as noise and cannot fail the gate",
@@ -626,6 +638,7 @@ class Comparer {
   bool m_code_unchanged = false;   // of the suite being compared
   std::size_t m_noise_raised = 0;  // thresholds that the calibrated noise raised
   std::size_t m_too_noisy = 0;     // verdicts above the noise ceiling
+  std::map<std::string, std::size_t, std::less<>> m_unjudged;  // metric with a limit → benchmarks the baseline lacks it in
 };
 
 }  // namespace

@@ -715,12 +715,8 @@ class Reader {
       expect_object(s);
       check_keys(s, std::initializer_list<std::string_view>{"name", "binary", "args", "timeout"});
       SuiteSpec spec;
-      if (!s.has("name")) fail_value(s, "a suite needs a \"name\"");
-      spec.name = baseline_name(s.child("name"), "suite", "\"bench_clew\"");
-      if (!s.has("binary")) fail_value(s, "a suite needs a \"binary\" (the benchmark executable's path)");
-      Node binary = s.child("binary");
-      spec.binary = string_of(binary, "\"benchsuite/bench_clew\"");
-      if (spec.binary.empty()) fail_value(binary, "empty path");
+      spec.name = baseline_name(s, "suite", "\"bench_clew\"");
+      spec.binary = binary_path(s, "suite", "\"benchsuite/bench_clew\"");
       if (s.has("args")) {
         Node args = s.child("args");
         expect_array(args);
@@ -743,10 +739,12 @@ class Reader {
     }
   }
 
-  /// A suite's or product binary's name: it becomes a file name
+  /// The "name" of a suite or product binary `entry`: it becomes a file name
   /// (baselines/<runner>/<name>.json), so it must be safe as one and unique
   /// among both.
-  std::string baseline_name(const Node& name, std::string_view what, std::string_view example) {
+  std::string baseline_name(const Node& entry, std::string_view what, std::string_view example) {
+    if (!entry.has("name")) fail_value(entry, fmt::format("a {} needs a \"name\"", what));
+    Node name = entry.child("name");
     std::string text = string_of(name, example);
     bool safe = !text.empty() && text.front() != '.' && text.size() <= 64 &&
                 std::all_of(text.begin(), text.end(), [](char c) {
@@ -764,6 +762,17 @@ class Reader {
     return text;
   }
 
+  /// The "binary" of a suite or product binary `entry`: a path, not empty.
+  std::string binary_path(const Node& entry, std::string_view what, std::string_view example) {
+    if (!entry.has("binary")) {
+      fail_value(entry, fmt::format("a {} needs a \"binary\" (its path, relative to the build directory or absolute)", what));
+    }
+    Node binary = entry.child("binary");
+    std::string path = string_of(binary, example);
+    if (path.empty()) fail_value(binary, "empty path");
+    return path;
+  }
+
   void read_binaries(const Node& n) {
     expect_array(n);
     for (std::size_t i = 0; i < n.json->size(); ++i) {
@@ -771,12 +780,8 @@ class Reader {
       expect_object(b);
       check_keys(b, std::initializer_list<std::string_view>{"name", "binary"});
       BinarySpec spec;
-      if (!b.has("name")) fail_value(b, "a product binary needs a \"name\"");
-      spec.name = baseline_name(b.child("name"), "binary", "\"gate\"");
-      if (!b.has("binary")) fail_value(b, "a product binary needs a \"binary\" (its path in the build directory)");
-      Node binary = b.child("binary");
-      spec.binary = string_of(binary, "\"gate/gate\"");
-      if (spec.binary.empty()) fail_value(binary, "empty path");
+      spec.name = baseline_name(b, "product binary", "\"gate\"");
+      spec.binary = binary_path(b, "product binary", "\"gate/gate\"");
       m_policy.binaries.push_back(std::move(spec));
     }
   }
