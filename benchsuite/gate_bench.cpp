@@ -12,11 +12,11 @@
 #include <stdexcept>
 #include <string>
 
-#include "gate/baseline.hpp"
-#include "gate/bundle.hpp"
-#include "gate/compare.hpp"
-#include "gate/ingest.hpp"
-#include "gate/policy.hpp"
+#include "gate/workflow/baseline.hpp"
+#include "gate/formats/bundle.hpp"
+#include "gate/judge/compare.hpp"
+#include "gate/formats/google_benchmark.hpp"
+#include "gate/policy/policy.hpp"
 #include "harness/harness.hpp"
 
 namespace fs = std::filesystem;

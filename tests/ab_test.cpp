@@ -12,16 +12,16 @@
 #include <string>
 #include <vector>
 
-#include "gate/ab.hpp"
-#include "gate/bundle.hpp"
-#include "gate/compare.hpp"
-#include "gate/confirm.hpp"
+#include "gate/judge/ab.hpp"
+#include "gate/formats/bundle.hpp"
+#include "gate/judge/compare.hpp"
+#include "gate/workflow/confirm.hpp"
 #include "gate/error.hpp"
-#include "gate/execute.hpp"
-#include "gate/ingest.hpp"
-#include "gate/metrics.hpp"
-#include "gate/policy.hpp"
-#include "gate/signed_rank.hpp"
+#include "gate/run/run.hpp"
+#include "gate/formats/google_benchmark.hpp"
+#include "gate/model/metrics.hpp"
+#include "gate/policy/policy.hpp"
+#include "gate/stats/signed_rank.hpp"
 #include "test_programs.hpp"
 #include "test_support.hpp"
 

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "gate/atomic_file.hpp"
+#include "gate/store/atomic_file.hpp"
 #include "gate/error.hpp"
 #include "test_support.hpp"
 

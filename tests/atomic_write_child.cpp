@@ -6,7 +6,7 @@
 
 #include <cstdio>
 
-#include "gate/atomic_file.hpp"
+#include "gate/store/atomic_file.hpp"
 #include "gate/error.hpp"
 
 int main(int argc, char** argv) {

@@ -7,7 +7,7 @@
 #include <sstream>
 #include <string>
 
-#include "gate/binary_size.hpp"
+#include "gate/run/binary_size.hpp"
 #include "gate/error.hpp"
 #include "test_programs.hpp"
 #include "test_support.hpp"

@@ -11,9 +11,9 @@
 #include <limits>
 #include <string>
 
-#include "gate/bundle.hpp"
+#include "gate/formats/bundle.hpp"
 #include "gate/error.hpp"
-#include "gate/ingest.hpp"
+#include "gate/formats/google_benchmark.hpp"
 #include "gate/version.hpp"
 #include "test_support.hpp"
 

@@ -5,7 +5,7 @@
 
 #include <string>
 
-#include "gate/callgrind.hpp"
+#include "gate/formats/callgrind.hpp"
 #include "gate/error.hpp"
 #include "test_support.hpp"
 

@@ -133,6 +133,30 @@ BOOST_AUTO_TEST_CASE(a_pull_request_that_edits_its_baseline_is_still_caught_and_
   BOOST_TEST(table.out.find("notice:") < table.out.find("status"), table.out);
 }
 
+BOOST_AUTO_TEST_CASE(a_suite_name_the_policy_accepts_can_be_recorded) {
+  // One naming rule: a suite named with capitals runs, and its baseline is recorded.
+  TempDir tmp;
+  fs::path repo = tmp / "repo";
+  fs::create_directories(repo);
+  git(repo, {"init", "-q", "-b", "main"});
+  auto renamed = [&](const std::string& suite) {
+    std::string text = gate::test::read_file(clean());
+    text.replace(text.find("./fixture_bench"), std::string("./fixture_bench").size(), "./" + suite);
+    fs::path out = tmp / (suite + ".json");
+    gate::test::write_file(out, text);
+    return out;
+  };
+  fs::path file = renamed("Bench_Good");
+  auto rec = run_gate({"baseline", "update", file.string(), "--commit"}, repo, {"GATE_RUNNER=r1"});
+  BOOST_TEST(rec.exit_code == 0, rec.err);
+  BOOST_TEST(fs::exists(repo / "baselines/r1/Bench_Good.json"));
+  // A reserved name is refused before anything is written.
+  fs::path reserved = renamed("noise");
+  auto bad = run_gate({"baseline", "update", reserved.string()}, repo, {"GATE_RUNNER=r1"});
+  BOOST_TEST(bad.exit_code == 2);
+  BOOST_TEST(bad.err.find("suite name 'noise' is not allowed: 'noise' is reserved") != std::string::npos, bad.err);
+}
+
 BOOST_AUTO_TEST_CASE(bad_runner_ids_are_refused_before_they_become_paths) {
   RecordedRepo r;
   for (const std::string& id : std::vector<std::string>{"../../etc", "a/b", "", std::string(300, 'a'), "UPPER", ".hidden"}) {

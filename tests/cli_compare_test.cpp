@@ -7,8 +7,8 @@
 #include <cstdlib>
 #include <filesystem>
 
-#include "gate/bundle.hpp"
-#include "gate/ingest.hpp"
+#include "gate/formats/bundle.hpp"
+#include "gate/formats/google_benchmark.hpp"
 #include "report_support.hpp"
 #include "test_support.hpp"
 

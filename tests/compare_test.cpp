@@ -4,11 +4,11 @@
 
 #include <random>
 
-#include "gate/compare.hpp"
+#include "gate/judge/compare.hpp"
 #include "gate/error.hpp"
-#include "gate/metrics.hpp"
-#include "gate/noise.hpp"
-#include "gate/policy.hpp"
+#include "gate/model/metrics.hpp"
+#include "gate/workflow/calibrate.hpp"
+#include "gate/policy/policy.hpp"
 
 using namespace gate;
 

@@ -14,11 +14,11 @@
 #include <thread>
 #include <vector>
 
-#include "../gate/src/process.hpp"
-#include "gate/bundle.hpp"
+#include "run/process.hpp"
+#include "gate/formats/bundle.hpp"
 #include "gate/error.hpp"
-#include "gate/execute.hpp"
-#include "gate/policy.hpp"
+#include "gate/run/run.hpp"
+#include "gate/policy/policy.hpp"
 #include "test_programs.hpp"
 #include "test_support.hpp"
 

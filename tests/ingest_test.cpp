@@ -12,7 +12,7 @@
 #include <string>
 
 #include "gate/error.hpp"
-#include "gate/ingest.hpp"
+#include "gate/formats/google_benchmark.hpp"
 #include "test_support.hpp"
 
 using gate::Direction;

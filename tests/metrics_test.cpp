@@ -1,7 +1,7 @@
 // tests/metrics_test.cpp — metric knowledge by name.
 #include <boost/test/unit_test.hpp>
 
-#include "gate/metrics.hpp"
+#include "gate/model/metrics.hpp"
 
 using gate::describe_metric;
 using gate::Direction;

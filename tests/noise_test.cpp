@@ -12,13 +12,14 @@
 #include <string>
 #include <vector>
 
-#include "gate/baseline.hpp"
-#include "gate/compare.hpp"
+#include "gate/workflow/baseline.hpp"
+#include "gate/judge/compare.hpp"
 #include "gate/error.hpp"
-#include "gate/metrics.hpp"
-#include "gate/noise.hpp"
-#include "gate/policy.hpp"
-#include "gate/stats.hpp"
+#include "gate/model/metrics.hpp"
+#include "gate/formats/noise_file.hpp"
+#include "gate/workflow/calibrate.hpp"
+#include "gate/policy/policy.hpp"
+#include "gate/stats/stats.hpp"
 #include "git_support.hpp"
 #include "test_support.hpp"
 

@@ -9,7 +9,7 @@
 #include <string>
 
 #include "gate/error.hpp"
-#include "gate/policy.hpp"
+#include "gate/policy/policy.hpp"
 #include "test_support.hpp"
 
 using gate::Direction;
@@ -598,15 +598,15 @@ BOOST_AUTO_TEST_CASE(suites_keep_their_order_arguments_and_timeout) {
 }
 
 BOOST_AUTO_TEST_CASE(product_binaries_are_named_and_share_the_suites_names) {
-  Policy p = parse(R"({ "binaries": [ { "name": "gate", "binary": "gate/gate" }, { "name": "libfoo.so", "binary": "/abs/libfoo.so" } ],
-                       "size": { "gate": { "max": "20MB" } } })");
+  Policy p = parse(R"({ "binaries": [ { "name": "gate-tool", "binary": "gate/gate" }, { "name": "libfoo.so", "binary": "/abs/libfoo.so" } ],
+                       "size": { "gate-tool": { "max": "20MB" } } })");
   BOOST_REQUIRE(p.binaries.size() == 2U);
-  BOOST_TEST(p.binaries[0].name == "gate");
+  BOOST_TEST(p.binaries[0].name == "gate-tool");
   BOOST_TEST(p.binaries[1].binary == "/abs/libfoo.so");
-  BOOST_TEST(p.find_binary("gate") == &p.binaries[0]);
+  BOOST_TEST(p.find_binary("gate-tool") == &p.binaries[0]);
   BOOST_TEST(p.find_binary("bench_gate") == nullptr);
-  BOOST_TEST(p.find_suite("gate") == nullptr);
-  BOOST_TEST(*p.size_budget_for("gate")->max == 2e7);
+  BOOST_TEST(p.find_suite("gate-tool") == nullptr);
+  BOOST_TEST(*p.size_budget_for("gate-tool")->max == 2e7);
 
   // A name is a baseline file's stem: unique across suites and binaries, and safe.
   BOOST_TEST(parse_error(R"({ "suites": [ { "name": "x", "binary": "b" } ], "binaries": [ { "name": "x", "binary": "c" } ] })")
@@ -615,6 +615,12 @@ BOOST_AUTO_TEST_CASE(product_binaries_are_named_and_share_the_suites_names) {
                  .find("duplicate name 'x'") != std::string::npos);
   BOOST_TEST(parse_error(R"({ "binaries": [ { "name": "../x", "binary": "c" } ] })").find("bad product binary name '../x'") !=
              std::string::npos);
+  // Names the runner's folder keeps for itself are no suite's, in any case.
+  BOOST_TEST(parse_error(R"({ "suites": [ { "name": "noise", "binary": "b" } ] })").find("'noise' is reserved") !=
+             std::string::npos);
+  BOOST_TEST(parse_error(R"({ "suites": [ { "name": "Runner", "binary": "b" } ] })").find("'runner' is reserved") !=
+             std::string::npos);
+  BOOST_TEST(parse(R"({ "suites": [ { "name": "Bench_Good", "binary": "b" } ] })").suites.at(0).name == "Bench_Good");
   BOOST_TEST(parse_error(R"({ "binaries": [ { "name": "x" } ] })").find("a product binary needs a \"binary\"") !=
              std::string::npos);
   BOOST_TEST(parse_error(R"({ "binaries": [ { "name": "x", "binary": "c", "args": [] } ] })").find("args") !=

@@ -3,7 +3,7 @@
 // XML's structure and escaping.
 #include <boost/test/unit_test.hpp>
 
-#include "gate/report.hpp"
+#include "gate/report/report.hpp"
 
 using namespace gate;
 

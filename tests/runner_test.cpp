@@ -7,7 +7,7 @@
 #include <regex>
 
 #include "gate/error.hpp"
-#include "gate/runner.hpp"
+#include "gate/store/runner.hpp"
 #include "test_support.hpp"
 
 using gate::Error;

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "gate/error.hpp"
-#include "gate/stats.hpp"
+#include "gate/stats/stats.hpp"
 #include "test_support.hpp"
 
 namespace tt = boost::test_tools;

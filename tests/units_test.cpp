@@ -6,7 +6,7 @@
 #include <string>
 
 #include "gate/error.hpp"
-#include "gate/units.hpp"
+#include "gate/model/units.hpp"
 
 using gate::Dimension;
 using gate::format_change;

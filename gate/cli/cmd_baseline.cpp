@@ -6,8 +6,8 @@
 #include <optional>
 
 #include "commands.hpp"
-#include "gate/baseline.hpp"
-#include "gate/ingest.hpp"
+#include "gate/workflow/baseline.hpp"
+#include "gate/formats/google_benchmark.hpp"
 
 namespace gate::cli {
 namespace {

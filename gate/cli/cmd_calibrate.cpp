@@ -15,9 +15,9 @@
 
 #include "commands.hpp"
 #include "gate/error.hpp"
-#include "gate/execute.hpp"
-#include "gate/noise.hpp"
-#include "gate/policy.hpp"
+#include "gate/run/run.hpp"
+#include "gate/workflow/calibrate.hpp"
+#include "gate/policy/policy.hpp"
 
 namespace gate::cli {
 namespace {

@@ -14,15 +14,15 @@
 #include <optional>
 
 #include "commands.hpp"
-#include "gate/ab.hpp"
-#include "gate/baseline.hpp"
-#include "gate/compare.hpp"
-#include "gate/confirm.hpp"
-#include "gate/execute.hpp"
+#include "gate/judge/ab.hpp"
+#include "gate/workflow/baseline.hpp"
+#include "gate/judge/compare.hpp"
+#include "gate/workflow/confirm.hpp"
+#include "gate/run/run.hpp"
 #include "gate/error.hpp"
-#include "gate/ingest.hpp"
-#include "gate/policy.hpp"
-#include "gate/report.hpp"
+#include "gate/formats/google_benchmark.hpp"
+#include "gate/policy/policy.hpp"
+#include "gate/report/report.hpp"
 
 namespace gate::cli {
 namespace {

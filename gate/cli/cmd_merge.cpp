@@ -4,10 +4,10 @@
 #include <fmt/core.h>
 
 #include "commands.hpp"
-#include "gate/atomic_file.hpp"
-#include "gate/baseline.hpp"
-#include "gate/bundle.hpp"
-#include "gate/ingest.hpp"
+#include "gate/store/atomic_file.hpp"
+#include "gate/workflow/baseline.hpp"
+#include "gate/formats/bundle.hpp"
+#include "gate/formats/google_benchmark.hpp"
 
 namespace gate::cli {
 namespace {

@@ -17,11 +17,11 @@
 #include <vector>
 
 #include "commands.hpp"
-#include "gate/atomic_file.hpp"
-#include "gate/bundle.hpp"
+#include "gate/store/atomic_file.hpp"
+#include "gate/formats/bundle.hpp"
 #include "gate/error.hpp"
-#include "gate/execute.hpp"
-#include "gate/policy.hpp"
+#include "gate/run/run.hpp"
+#include "gate/policy/policy.hpp"
 
 namespace gate::cli {
 namespace {

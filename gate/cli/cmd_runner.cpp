@@ -13,7 +13,7 @@
 
 #include "commands.hpp"
 #include "gate/error.hpp"
-#include "gate/runner.hpp"
+#include "gate/store/runner.hpp"
 
 namespace gate::cli {
 namespace {

@@ -1,0 +1,35 @@
+// gate/include/gate/model/metrics.hpp — what the gate knows about a metric from its
+// name alone: which way is better, whether it is noisy or deterministic, and
+// its unit. A policy may override direction and kind per metric.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "gate/model/run_bundle.hpp"
+
+namespace gate {
+
+struct MetricInfo {
+  Direction direction = Direction::lower_is_better;
+  MetricKind kind = MetricKind::noisy;
+  std::string unit;  ///< "ns", "1/s", "B" or ""
+};
+
+/// Describes a metric by name. Known names:
+///   real_time, cpu_time                         ns, lower, noisy
+///   items_per_second, bytes_per_second, *_per_second, *_rate   1/s, higher, noisy
+///   allocs_per_iter, max_bytes_used, total_allocated_bytes, net_heap_growth,
+///   peak_bytes, allocations                     lower, deterministic (allocation counting)
+///   instructions, est_cycles, l1i_misses, l1d_misses, ll_misses, lli_misses,
+///   lld_misses, branch_misses                   lower, deterministic (callgrind)
+///   hw_*                                        lower, noisy (perf_event hardware counters)
+/// Any other user counter: lower is better, noisy, no unit.
+[[nodiscard]] MetricInfo describe_metric(std::string_view name);
+
+/// "lower" / "higher".
+[[nodiscard]] std::string_view to_string(Direction d);
+/// "noisy" / "deterministic".
+[[nodiscard]] std::string_view to_string(MetricKind k);
+
+}  // namespace gate

@@ -1,0 +1,91 @@
+// gate/include/gate/workflow/confirm.hpp — confirm before fail: a timing regression
+// suspected against a stored baseline is re-run, base build against head
+// build in a same-job A/B run, and fails only if the pairs agree.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "gate/workflow/baseline.hpp"
+#include "gate/judge/compare.hpp"
+#include "gate/run/run.hpp"
+#include "gate/model/run_bundle.hpp"
+#include "gate/policy/policy.hpp"
+
+namespace gate {
+
+/// Rounds of a confirmation unless asked otherwise: more than a first run's
+/// repetitions, because the few suspects are all it runs.
+inline constexpr int k_default_confirm_rounds = 15;
+
+struct ConfirmOptions {
+  std::filesystem::path base_build_dir;                  ///< the base ref's build: its suite binaries
+  std::filesystem::path head_build_dir = "build/release";  ///< the build the first step's results came from
+  int rounds = k_default_confirm_rounds;                 ///< A/B rounds; at least 1 (fewer than 9 with a notice)
+  /// Names the suites' binaries and arguments, and judges the confirmation
+  /// (limits, alpha): the policy the first step was judged with.
+  Policy policy;
+  std::optional<std::chrono::nanoseconds> timeout;  ///< per suite binary run; unset: the policy's
+  std::optional<std::string> runner;                ///< as RunOptions::runner
+  std::filesystem::path repo_dir = ".";             ///< as RunOptions::repo_dir
+  std::optional<std::uint32_t> seed;                ///< the A/B schedule's seed; unset: random
+  /// When set, the confirmation's A/B bundle is written there (atomically),
+  /// so that its numbers can be looked at again with `gate compare FILE`.
+  std::optional<std::filesystem::path> bundle_out;
+  RunObserver* observer = nullptr;  ///< progress of the re-run; may be null
+};
+
+/// True for a verdict that needs confirmation: `regressed` on a noisy
+/// (timing) metric of a real benchmark, or a worse complexity class marked
+/// needs_confirmation (a fit is made from times). Other deterministic
+/// metrics, targets, budgets and failures are final and are never re-run.
+[[nodiscard]] bool is_suspect(const Verdict& v);
+
+/// A --benchmark_filter that matches exactly these benchmark names (Google
+/// Benchmark's full run names): the characters \ ^ $ . | ? * + ( ) [ {
+/// escaped with a backslash (']' and '}' are literal on their own), the
+/// names joined by '|' and anchored: "^(BM_Sum/64|BM_F\(1\))$". It means
+/// the same as a POSIX extended and an ECMAScript regular expression, so it
+/// also serves as a CompareOptions::filter. Each of `families` (a
+/// complexity fit's family, "BM_Evict") matches the family's name and all
+/// its instances: "BM_Evict(/.*)?". Throws gate::Error when both lists are
+/// empty (a filter matching nothing would run everything).
+[[nodiscard]] std::string exact_names_filter(const std::vector<std::string>& names,
+                                             const std::vector<std::string>& families = {});
+
+/// Confirms the suspects of `first` (is_suspect): re-runs only those
+/// benchmarks (exact_names_filter) of only their suites, from the base
+/// build and the head build, interleaved (run_ab with `rounds` rounds),
+/// judges them with compare_ab, and returns `first` with each suspect
+/// decided:
+///  - confirmed (the A/B verdict is regressed too): stays `regressed`,
+///    Verdict::needs_confirmation cleared, so it fails the gate; its note
+///    gains "confirmed: paired a/b change +x% (p=…, q=…, n=…)";
+///  - not confirmed (any other A/B verdict): becomes `noisy`, with the note
+///    "not confirmed: paired a/b change +x% (p=…, n=…), a/b verdict: …".
+/// A complexity suspect re-runs every instance of its family and is judged
+/// by compare_ab's fits round by round ("a/b fits O(N) → O(N^2), worse in
+/// 12 and better in 0 of 15 rounds").
+/// The first step's numbers stay in the verdict's fields; the
+/// confirmation's are in its note. A notice at the top says what was done:
+/// "3 suspects re-run from 'build/base' vs 'build/release', 15 rounds: 1
+/// confirmed". A suspect the confirmation could not judge (its suite failed
+/// in either build, or a build lacks the benchmark) is left as it was, and
+/// its suite is added to Comparison::suite_failures: the gate could not
+/// judge (exit 2), never a pass by default. With no suspect nothing runs and
+/// a notice says so. Throws gate::Error for what run_ab() refuses (a build
+/// without the binaries, rounds below 1), and when a suspect's suite is not
+/// in the policy (its binary is unknown).
+[[nodiscard]] Comparison confirm(Comparison first, const ConfirmOptions& options);
+
+/// The policy compare_against_ref() judges `contender` with for these
+/// options, for a confirmation to run and judge with: the file
+/// `ref.policy` when given, else gate.json as it is at `ref.ref` (read
+/// through libgit2, never the working tree), else the built-in defaults.
+[[nodiscard]] Policy policy_at_ref(const RunBundle& contender, const RefCompareOptions& ref);
+
+}  // namespace gate

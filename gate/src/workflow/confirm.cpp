@@ -1,0 +1,216 @@
+// gate/src/workflow/confirm.cpp — confirm before fail. A stored baseline was measured
+// on another day, perhaps on a quieter machine: a timing change against it
+// mixes the code's change with the machine's. The base build re-run beside
+// the head build, pair by pair, leaves only the code's; so a suspect fails
+// the gate only when the pairs agree.
+#include "gate/workflow/confirm.hpp"
+
+#include <fmt/core.h>
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <set>
+#include <string_view>
+
+#include "gate/judge/ab.hpp"
+#include "gate/store/atomic_file.hpp"
+#include "gate/store/baseline_store.hpp"
+#include "gate/formats/bundle.hpp"
+#include "gate/error.hpp"
+
+namespace gate {
+namespace {
+
+std::string percent(double change) {
+  if (std::isinf(change)) return change > 0 ? "+inf" : "-inf";
+  return fmt::format("{:+.1f}%", change * 100);
+}
+
+std::string p_text(double p) { return p >= 0.001 ? fmt::format("{:.3f}", p) : fmt::format("{:.1e}", p); }
+
+// "paired a/b change +8.3% (p=0.002, q=0.004, n=15)": the confirmation's
+// numbers, as they go into the first verdict's note. For a complexity class:
+// "a/b fits O(N) → O(N^2), worse in 12 and better in 0 of 15 rounds".
+std::string numbers_of(const Verdict& ab, bool with_q) {
+  if (ab.test == k_ab_complexity_test) {
+    return fmt::format("a/b fits {} → {}, {}", ab.baseline_text, ab.contender_text, ab.note);
+  }
+  std::string out = "paired a/b change " + (ab.change ? percent(*ab.change) : std::string("unknown")) + " (";
+  std::vector<std::string> parts;
+  if (ab.p_value) parts.push_back("p=" + p_text(*ab.p_value));
+  if (with_q && ab.q_value) parts.push_back("q=" + p_text(*ab.q_value));
+  parts.push_back(fmt::format("n={}", ab.n_contender));
+  return out + fmt::format("{}", fmt::join(parts, ", ")) + ")";
+}
+
+void append_note(Verdict& v, const std::string& s) { v.note = v.note.empty() ? s : v.note + "; " + s; }
+
+struct Key {
+  std::string suite, benchmark, metric;
+  auto operator<=>(const Key&) const = default;
+};
+
+}  // namespace
+
+bool is_suspect(const Verdict& v) {
+  if (v.status != Status::regressed || v.benchmark == "*" || v.benchmark.empty()) return false;
+  return v.kind == MetricKind::noisy || (v.metric == "complexity" && v.needs_confirmation);
+}
+
+std::string exact_names_filter(const std::vector<std::string>& names, const std::vector<std::string>& families) {
+  if (names.empty() && families.empty()) throw Error("building a benchmark filter: no benchmark names");
+  // What POSIX extended and ECMAScript regular expressions treat as special
+  // outside brackets; a backslash before any of them means the character
+  // itself in both dialects (Google Benchmark 1.7.1 compiles the filter with
+  // std::regex). ']' and '}' stay bare: they are literal where no '[' or '{'
+  // opened them, and libstdc++'s extended dialect refuses "\]" and "\}".
+  static constexpr std::string_view special = R"(\^$.|?*+()[{)";
+  std::string out = "^(";
+  auto escaped = [&](const std::string& name) {
+    if (out.size() > 2) out += '|';
+    for (char c : name) {
+      if (special.find(c) != std::string_view::npos) out += '\\';
+      out += c;
+    }
+  };
+  for (const auto& name : names) escaped(name);
+  for (const auto& family : families) {
+    escaped(family);
+    out += "(/.*)?";  // every instance: the family's name and its arguments
+  }
+  return out + ")$";
+}
+
+Comparison confirm(Comparison first, const ConfirmOptions& options) {
+  std::vector<std::size_t> suspects;
+  for (std::size_t i = 0; i < first.verdicts.size(); ++i) {
+    if (is_suspect(first.verdicts[i])) suspects.push_back(i);
+  }
+  if (suspects.empty()) {
+    first.notices.insert(first.notices.begin(), "confirmation: no timing regression suspected, nothing re-run");
+    return first;
+  }
+
+  std::set<std::string> suite_names;
+  std::set<std::string> bench_names;
+  std::set<std::string> families;  // complexity suspects: every instance re-runs, to fit the class again
+  for (std::size_t i : suspects) {
+    const Verdict& v = first.verdicts[i];
+    if (options.policy.find_suite(v.suite) == nullptr) {
+      throw Error(fmt::format("confirming the suspected regression of '{}': the policy {} does not name suite '{}', "
+                              "so its binary is unknown — pass --policy naming it",
+                              v.benchmark, options.policy.source.empty() ? "(built-in defaults)" : "'" + options.policy.source + "'",
+                              v.suite));
+    }
+    suite_names.insert(v.suite);
+    (v.metric == "complexity" ? families : bench_names).insert(v.benchmark);
+  }
+  const std::string filter =
+      exact_names_filter({bench_names.begin(), bench_names.end()}, {families.begin(), families.end()});
+
+  AbOptions ab;
+  ab.base_build_dir = options.base_build_dir;
+  ab.run.build_dir = options.head_build_dir;
+  ab.run.repetitions = options.rounds;
+  ab.run.filter = filter;
+  ab.run.suites.assign(suite_names.begin(), suite_names.end());
+  ab.run.timeout = options.timeout;
+  ab.run.runner = options.runner;
+  ab.run.repo_dir = options.repo_dir;
+  ab.seed = options.seed;
+  RunBundle bundle = run_ab(options.policy, ab, options.observer);
+  bundle.source = options.bundle_out ? options.bundle_out->string() : std::string("confirmation run");
+  if (options.bundle_out) write_file_atomically(*options.bundle_out, write_bundle(bundle));
+
+  // The suspects' own metrics: usually the primary one, which a plain
+  // comparison judges; another metric (a rule's limit, --metric) is judged
+  // by asking for it.
+  CompareOptions compare_options;
+  compare_options.filter = filter;
+  Comparison second = compare_ab(bundle, options.policy, compare_options);
+  std::map<Key, const Verdict*> found;
+  std::vector<Comparison> extra;
+  auto index = [&](const Comparison& c) {
+    for (const auto& v : c.verdicts) found.emplace(Key{v.suite, v.benchmark, v.metric}, &v);
+  };
+  index(second);
+  std::set<std::string> other_metrics;
+  for (std::size_t i : suspects) {
+    const Verdict& v = first.verdicts[i];
+    if (!found.contains(Key{v.suite, v.benchmark, v.metric})) other_metrics.insert(v.metric);
+  }
+  extra.reserve(other_metrics.size());
+  for (const auto& metric : other_metrics) {
+    CompareOptions with_metric = compare_options;
+    with_metric.metric = metric;
+    extra.push_back(compare_ab(bundle, options.policy, with_metric));
+    index(extra.back());
+  }
+  std::set<std::string> failed_suites(second.suite_failures.begin(), second.suite_failures.end());
+
+  std::size_t confirmed = 0;
+  std::size_t unjudged = 0;
+  for (std::size_t i : suspects) {
+    Verdict& v = first.verdicts[i];
+    auto it = found.find(Key{v.suite, v.benchmark, v.metric});
+    const Verdict* a = it == found.end() ? nullptr : it->second;
+    const bool judged = a != nullptr && !failed_suites.contains(v.suite) &&
+                        (a->test == k_ab_complexity_test || (a->statistic == k_ab_statistic && a->change.has_value()));
+    if (!judged) {
+      ++unjudged;
+      std::string why = failed_suites.contains(v.suite) ? "its suite failed in the re-run"
+                        : a == nullptr                 ? "the re-run did not measure it in both builds"
+                                                       : "the re-run could not pair it: " + a->note;
+      append_note(v, "could not be confirmed: " + why);
+      if (std::find(first.suite_failures.begin(), first.suite_failures.end(), v.suite) == first.suite_failures.end()) {
+        first.suite_failures.push_back(v.suite);
+      }
+      continue;
+    }
+    if (a->status == Status::regressed) {
+      ++confirmed;
+      v.needs_confirmation = false;
+      append_note(v, "confirmed: " + numbers_of(*a, true));
+    } else {
+      v.status = Status::noisy;
+      v.needs_confirmation = false;
+      std::string verdict = std::string(to_string(a->status));
+      if (!a->note.empty()) verdict += ": " + a->note;
+      append_note(v, "not confirmed: " + numbers_of(*a, false) + ", a/b verdict " + verdict);
+    }
+  }
+
+  std::vector<std::string> top;
+  top.push_back(fmt::format("{} suspect{} re-run from '{}' vs '{}', {} rounds: {} confirmed{}", suspects.size(),
+                            suspects.size() == 1 ? "" : "s", options.base_build_dir.string(),
+                            options.head_build_dir.string(), options.rounds, confirmed,
+                            unjudged == 0 ? std::string() : fmt::format(", {} could not be judged", unjudged)));
+  // What the re-run itself noticed (identical code, a failed suite), after
+  // its own description, which the summary above replaces.
+  for (std::size_t i = 1; i < second.notices.size(); ++i) top.push_back("confirmation: " + second.notices[i]);
+  first.notices.insert(first.notices.begin(), top.begin(), top.end());
+
+  std::stable_sort(first.verdicts.begin(), first.verdicts.end(), [](const Verdict& a, const Verdict& b) {
+    if (a.status != b.status) return a.status < b.status;
+    auto badness = [](const Verdict& v) -> double {
+      if (!v.change) return -INFINITY;
+      return v.direction == Direction::lower_is_better ? *v.change : -*v.change;
+    };
+    return badness(a) > badness(b);
+  });
+  return first;
+}
+
+Policy policy_at_ref(const RunBundle& contender, const RefCompareOptions& ref) {
+  if (ref.policy) return load_policy(*ref.policy);
+  Runner runner = contender_runner(contender, ref.runner);
+  RefSnapshot snap = read_baselines_at(ref.repo, ref.ref, runner.id);
+  if (snap.policy) return parse_policy(*snap.policy, fmt::format("{}:gate.json", ref.ref));
+  Policy policy = default_policy();
+  policy.source = fmt::format("built-in defaults ({} has no gate.json)", ref.ref);
+  return policy;
+}
+
+}  // namespace gate
