@@ -64,13 +64,14 @@ Pairs pair_up(const Metric& base, const Metric& head) {
   return p;
 }
 
-double statistic_of(std::span<const double> samples, const std::string& statistic) {
-  if (statistic == "median" || statistic == "p50") return stats::median(samples);
-  if (statistic == "mean") return stats::mean(samples);
-  if (statistic == "min") return stats::min(samples);
-  if (statistic == "max") return stats::max(samples);
-  if (statistic.size() > 1 && statistic[0] == 'p') return stats::percentile(samples, std::stod(statistic.substr(1)));
-  throw Error(fmt::format("unknown statistic '{}'", statistic));
+double statistic_of(std::span<const double> samples, const Statistic& statistic) {
+  switch (statistic.kind) {
+    case StatisticKind::mean: return stats::mean(samples);
+    case StatisticKind::min: return stats::min(samples);
+    case StatisticKind::max: return stats::max(samples);
+    case StatisticKind::percentile: return stats::percentile(samples, statistic.percentile);
+    default: return stats::median(samples);
+  }
 }
 
 // A paired test waiting for its adjusted p-value.
@@ -402,7 +403,7 @@ class AbComparer {
       std::string metric = t.metric.empty() ? primary : t.metric;
       Verdict v = skeleton(suite, head.name, metric);
       v.threshold = t.text;
-      v.statistic = t.statistic;
+      v.statistic = to_string(t.statistic);
       v.test = "target";
       const Metric* m = head.metric(metric);
       if (m == nullptr || m->samples.empty()) {
@@ -416,8 +417,8 @@ class AbComparer {
       v.contender = value;
       v.status = t.met(value) ? Status::target_met : Status::target_missed;
       v.note = "head build";
-      if (m->samples.size() < 10 && t.statistic.size() > 1 && t.statistic[0] == 'p' && t.statistic != "p50") {
-        add_note(v, fmt::format("{} of only {} samples", t.statistic, m->samples.size()));
+      if (m->samples.size() < 10 && t.statistic.kind == StatisticKind::percentile) {
+        add_note(v, fmt::format("{} of only {} samples", to_string(t.statistic), m->samples.size()));
       }
       m_out.verdicts.push_back(std::move(v));
     }

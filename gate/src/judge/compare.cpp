@@ -482,7 +482,7 @@ class Comparer {
       std::string metric = t.metric.empty() ? primary : t.metric;
       Verdict v = skeleton(suite, cont.name, metric);
       v.threshold = t.text;
-      v.statistic = t.statistic;
+      v.statistic = to_string(t.statistic);
       v.test = "target";
       const Metric* m = cont.metric(metric);
       if (m == nullptr || m->samples.empty()) {
@@ -495,20 +495,21 @@ class Comparer {
       double value = statistic_of(m->samples, t.statistic);
       v.contender = value;
       v.status = t.met(value) ? Status::target_met : Status::target_missed;
-      if (m->samples.size() < 10 && t.statistic.size() > 1 && t.statistic[0] == 'p' && t.statistic != "p50") {
-        v.note = fmt::format("{} of only {} samples", t.statistic, m->samples.size());
+      if (m->samples.size() < 10 && t.statistic.kind == StatisticKind::percentile) {
+        v.note = fmt::format("{} of only {} samples", to_string(t.statistic), m->samples.size());
       }
       m_out.verdicts.push_back(std::move(v));
     }
   }
 
-  static double statistic_of(std::span<const double> samples, const std::string& statistic) {
-    if (statistic == "median" || statistic == "p50") return stats::median(samples);
-    if (statistic == "mean") return stats::mean(samples);
-    if (statistic == "min") return *std::min_element(samples.begin(), samples.end());
-    if (statistic == "max") return *std::max_element(samples.begin(), samples.end());
-    if (statistic.size() > 1 && statistic[0] == 'p') return stats::percentile(samples, std::stod(statistic.substr(1)));
-    throw Error(fmt::format("unknown statistic '{}'", statistic));
+  static double statistic_of(std::span<const double> samples, const Statistic& statistic) {
+    switch (statistic.kind) {
+      case StatisticKind::mean: return stats::mean(samples);
+      case StatisticKind::min: return stats::min(samples);
+      case StatisticKind::max: return stats::max(samples);
+      case StatisticKind::percentile: return stats::percentile(samples, statistic.percentile);
+      default: return stats::median(samples);
+    }
   }
 
   void complexity(const Suite& base, const Suite& cont) {

@@ -74,10 +74,10 @@ namespace {
 using Json = nlohmann::ordered_json;
 constexpr std::size_t k_npos = std::string::npos;
 
-constexpr std::string_view k_statistics[] = {"median", "mean", "min", "max", "p50", "p90", "p95", "p99"};
+constexpr const auto& k_statistics = k_target_statistics;
 
 bool is_statistic(std::string_view s) {
-  return std::find(std::begin(k_statistics), std::end(k_statistics), s) != std::end(k_statistics);
+  return parse_target_statistic(s).has_value();
 }
 
 std::string_view trim(std::string_view s) {
@@ -1101,23 +1101,23 @@ Target parse_target(std::string_view key, std::string_view value) {
   t.dimension = q.dim;
 
   key = trim(key);
-  if (is_statistic(key)) {
-    t.statistic = std::string(key);
+  if (auto s = parse_target_statistic(key)) {
+    t.statistic = *s;
   } else if (auto dot = key.rfind('.'); dot != std::string_view::npos) {
     t.metric = std::string(key.substr(0, dot));
-    t.statistic = std::string(key.substr(dot + 1));
-    if (!is_statistic(t.statistic) || t.metric.empty()) {
+    auto stat = parse_target_statistic(key.substr(dot + 1));
+    if (!stat || t.metric.empty()) {
       throw Error(
           fmt::format("bad target key '{}': expected a statistic (median, mean, min, max, p50, p90, p95, p99), "
                       "a metric, or metric.statistic",
                       key));
     }
+    t.statistic = *stat;
   } else {
     if (key.empty()) throw Error("bad target key '': expected a statistic or a metric");
     t.metric = std::string(key);
-    t.statistic = "median";
+    t.statistic = Statistic{StatisticKind::median};
   }
-  if (t.statistic == "p50") t.statistic = "median";
   return t;
 }
 

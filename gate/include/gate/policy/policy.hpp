@@ -16,6 +16,7 @@
 
 #include "gate/model/metrics.hpp"
 #include "gate/model/run_bundle.hpp"
+#include "gate/model/statistic.hpp"
 #include "gate/model/units.hpp"
 
 namespace gate {
@@ -65,7 +66,7 @@ struct Target {
   enum class Op { lt, le, gt, ge };
 
   std::string metric;     ///< empty: the primary metric of the benchmark
-  std::string statistic;  ///< "median", "mean", "min", "max", "p90", "p95", "p99" ("p50" reads as "median")
+  Statistic statistic;    ///< median, mean, min, max, p90, p95 or p99 ("p50" reads as the median)
   Op op = Op::lt;
   double bound = 0;                        ///< in the metric's base unit
   Dimension dimension = Dimension::count;  ///< what `bound` was written as
