@@ -14,7 +14,7 @@
 
 #include "gate/workflow/baseline.hpp"
 #include "gate/formats/bundle.hpp"
-#include "gate/judge/compare.hpp"
+#include "gate/judge/judge.hpp"
 #include "gate/formats/google_benchmark.hpp"
 #include "gate/policy/policy.hpp"
 #include "harness/harness.hpp"

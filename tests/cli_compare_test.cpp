@@ -67,9 +67,9 @@ BOOST_AUTO_TEST_CASE(one_benchmark_25_percent_slower_fails_naming_it_with_its_nu
 }
 
 // A perfgate baseline file was measured at another time, like baselines/ at
-// a ref: a timing regression against it awaits confirmation (the built-in
-// "confirm"), while "judge" fails at once.
-BOOST_AUTO_TEST_CASE(a_stored_baseline_file_given_directly_needs_confirmation_for_timing) {
+// a ref: a timing regression against it is a suspect until a same-job re-run
+// decides (the built-in "confirm"), and fails meanwhile; "judge" fails at once.
+BOOST_AUTO_TEST_CASE(a_stored_baseline_file_given_directly_makes_a_timing_regression_a_suspect) {
   gate::test::TempDir dir;
   gate::RunBundle clean_run = gate::read_results(clean());
   clean_run.runner.id = "r1";
@@ -78,16 +78,20 @@ BOOST_AUTO_TEST_CASE(a_stored_baseline_file_given_directly_needs_confirmation_fo
   auto slower = data("derived/sort64_slower.json").string();
 
   auto r = run_gate({"compare", baseline.string(), slower, "--format", "json"});
-  BOOST_TEST(r.exit_code == 0, r.err);
+  BOOST_TEST(r.exit_code == 1, r.err);
   auto j = gate::test::json_report(r);
-  BOOST_TEST(gate::test::failing_verdicts(j).empty());
+  BOOST_TEST(j["suspects"] == 1);
+  BOOST_TEST(j["outcome"] == "failed");
   bool suspect = false;
   for (const auto& v : j["verdicts"]) {
     if (v["benchmark"] == "BM_Sort/64" && v["metric"] == "cpu_time") {
-      suspect = v["status"] == "regressed" && v["needs_confirmation"] == true;
+      suspect = v["status"] == "suspect" && v["fails_gate"] == true;
     }
   }
   BOOST_TEST(suspect, r.out);
+  // The table says how to confirm it.
+  auto table = run_gate({"compare", baseline.string(), slower});
+  BOOST_TEST(table.out.find("--confirm-with BASE_BUILD_DIR") != std::string::npos, table.out);
 
   gate::test::write_file(dir / "gate.json", R"({"defaults": {"timing": "judge"}})");
   auto judged = run_gate({"compare", baseline.string(), slower, "--policy", (dir / "gate.json").string()});

@@ -12,12 +12,12 @@ namespace {
 Verdict verdict(const std::string& name, Status s, double change) {
   Verdict v;
   v.suite = "bench_x";
-  v.benchmark = name;
+  v.name = name;
   v.metric = "cpu_time";
   v.unit = "ns";
   v.status = s;
-  v.statistic = "median";
-  v.test = "mann-whitney u";
+  v.statistic = Statistic{StatisticKind::median};
+  v.test = Test::mann_whitney;
   v.baseline = 1000;
   v.contender = 1000 * (1 + change);
   v.change = change;
@@ -95,9 +95,64 @@ BOOST_AUTO_TEST_CASE(junit_has_a_case_per_verdict_and_a_failure_per_failing_one)
 BOOST_AUTO_TEST_CASE(json_carries_every_input_of_a_verdict) {
   auto j = render_json(comparison(0));
   for (auto key : {"\"p_value\"", "\"q_value\"", "\"n_baseline\"", "\"threshold\"", "\"commit\"", "\"runner\"",
-                   "\"statistic\"", "\"schema_version\": 1"}) {
+                   "\"statistic\"", "\"schema_version\": 2", "\"scope\"", "\"notes\"", "\"suspects\""}) {
     BOOST_TEST(j.find(key) != std::string::npos, key);
   }
+}
+
+// One row model: a suspect shows as a suspect, with its note, in every
+// format; the headline agrees with the rows.
+BOOST_AUTO_TEST_CASE(every_format_shows_the_same_state_and_note_of_a_row) {
+  Comparison c = comparison(2);
+  c.verdicts.erase(c.verdicts.begin());  // no regression: only the suspect can fail
+  Verdict suspect = verdict("BM_Suspect", Status::suspect, 2.22);
+  suspect.add_note("a timing regression against a stored baseline: confirmed or cleared by a same-job re-run");
+  c.verdicts.insert(c.verdicts.begin(), suspect);
+
+  const std::string note = "confirmed or cleared by a same-job re-run";
+  auto table = render_table(c);
+  auto md = render_markdown(c);
+  auto junit = render_junit(c);
+  auto json = render_json(c);
+  BOOST_TEST(table.find("suspect    BM_Suspect") != std::string::npos, table);
+  BOOST_TEST(table.find(note) != std::string::npos, table);
+  BOOST_TEST(md.find("| :x: suspect | BM\\_Suspect") != std::string::npos, md);
+  BOOST_TEST(md.find(note) != std::string::npos, md);
+  BOOST_TEST(junit.find("<failure message=\"suspect cpu_time") != std::string::npos, junit);
+  BOOST_TEST(junit.find(note) != std::string::npos, junit);
+  BOOST_TEST(json.find("\"status\": \"suspect\"") != std::string::npos);
+  BOOST_TEST(json.find(note) != std::string::npos);
+  // A suspect no confirmation has seen fails: no format says PASSED.
+  BOOST_TEST(c.exit_code() == 1);
+  BOOST_TEST(md.rfind("## perfgate: FAILED", 0) == 0u, md.substr(0, 200));
+  BOOST_TEST(table.find("\nFAILED: 1 suspect, 1 noisy, 2 unchanged") != std::string::npos, table);
+  BOOST_TEST(json.find("\"outcome\": \"failed\"") != std::string::npos);
+
+  // When the policy lets it pass, the headline says so and the row is not a failure.
+  c.policy.defaults.unconfirmed = Unconfirmed::pass;
+  auto lenient = render_markdown(c);
+  BOOST_TEST(lenient.rfind("## perfgate: PASSED with 1 unconfirmed suspect\n", 0) == 0u, lenient.substr(0, 200));
+  BOOST_TEST(lenient.find("| :warning: suspect | BM\\_Suspect") != std::string::npos, lenient);
+  BOOST_TEST(render_table(c).find("\nPASSED with 1 unconfirmed suspect: 1 suspect") != std::string::npos);
+  BOOST_TEST(render_junit(c).find("<failure ") == std::string::npos);
+}
+
+// Names come from the pull request: nothing in them may split a row, hide
+// one, or reorder what a reviewer reads.
+BOOST_AUTO_TEST_CASE(control_characters_in_names_are_shown_escaped_never_obeyed) {
+  Comparison c = comparison(0);
+  c.verdicts.push_back(verdict("BM_A\nPASSED: 1 unchanged\x1b[8mhidden\a\r\xe2\x80\xae", Status::unchanged, 0.0));
+  c.verdicts.back().add_note("suite said: line one\nline two\x1b[2J");
+  auto table = render_table(c, {.color = false, .show_all = true});
+  BOOST_TEST(table.find("BM_A\\nPASSED: 1 unchanged\\x1b[8mhidden\\x07\\r\\u202e") != std::string::npos, table);
+  for (char bad : {'\x1b', '\a', '\r'}) BOOST_TEST(table.find(bad) == std::string::npos);
+  BOOST_TEST(table.find("\xe2\x80\xae") == std::string::npos);
+  BOOST_TEST(table.find("\nPASSED") == std::string::npos);
+  auto md = render_markdown(c);
+  BOOST_TEST(md.find('\x1b') == std::string::npos);
+  BOOST_TEST(md.find("\xe2\x80\xae") == std::string::npos);
+  auto junit = render_junit(c);
+  BOOST_TEST(junit.find('\x1b') == std::string::npos);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

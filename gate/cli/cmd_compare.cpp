@@ -14,9 +14,9 @@
 #include <optional>
 
 #include "commands.hpp"
-#include "gate/judge/ab.hpp"
+#include "gate/judge/judge.hpp"
 #include "gate/workflow/baseline.hpp"
-#include "gate/judge/compare.hpp"
+#include "gate/judge/judge.hpp"
 #include "gate/workflow/confirm.hpp"
 #include "gate/run/run.hpp"
 #include "gate/error.hpp"

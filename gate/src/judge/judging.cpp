@@ -1,4 +1,4 @@
-// gate/src/judge/judging.cpp — pieces shared by the baseline and the A/B judges.
+// gate/src/judge/judging.cpp — small pieces every part of the judge uses.
 #include "judge/judging.hpp"
 
 #include <fmt/core.h>
@@ -8,6 +8,7 @@
 #include <cmath>
 
 #include "gate/error.hpp"
+#include "gate/stats/stats.hpp"
 
 namespace gate::detail {
 
@@ -20,6 +21,12 @@ double relative_change(double baseline, double contender) {
   return contender / baseline - 1.0;
 }
 
+double worse_fraction(double baseline, double contender, Direction direction) {
+  double worse = Limit::worse_change(baseline, contender, direction);
+  if (baseline == 0) return worse > 0 ? INFINITY : 0.0;
+  return worse / std::fabs(baseline);
+}
+
 std::optional<std::regex> compile_filter(const std::optional<std::string>& filter) {
   if (!filter) return std::nullopt;
   try {
@@ -29,11 +36,12 @@ std::optional<std::regex> compile_filter(const std::optional<std::string>& filte
   }
 }
 
-Verdict verdict_skeleton(const Policy& policy, std::string_view suite, std::string_view benchmark,
-                         std::string_view metric) {
+Verdict make_verdict(const Policy& policy, Scope scope, std::string_view suite, std::string_view name,
+                     std::string_view metric) {
   Verdict v;
+  v.scope = scope;
   v.suite = suite;
-  v.benchmark = benchmark;
+  v.name = name;
   v.metric = metric;
   if (!metric.empty()) {
     auto info = policy.describe(metric);
@@ -42,6 +50,16 @@ Verdict verdict_skeleton(const Policy& policy, std::string_view suite, std::stri
     v.unit = info.unit;
   }
   return v;
+}
+
+double value_of(const Statistic& statistic, std::span<const double> samples) {
+  switch (statistic.kind) {
+    case StatisticKind::mean: return stats::mean(samples);
+    case StatisticKind::min: return stats::min(samples);
+    case StatisticKind::max: return stats::max(samples);
+    case StatisticKind::percentile: return stats::percentile(samples, statistic.percentile);
+    default: return stats::median(samples);
+  }
 }
 
 std::string big_o_text(std::string_view big_o) {
@@ -55,17 +73,6 @@ int complexity_rank(std::string_view big_o) {
     if (order[i] == big_o) return static_cast<int>(i);
   }
   return -1;
-}
-
-void sort_worst_first(std::vector<Verdict>& verdicts) {
-  auto badness = [](const Verdict& v) -> double {
-    if (!v.change) return -INFINITY;
-    return v.direction == Direction::lower_is_better ? *v.change : -*v.change;
-  };
-  std::stable_sort(verdicts.begin(), verdicts.end(), [&](const Verdict& a, const Verdict& b) {
-    if (a.status != b.status) return a.status < b.status;
-    return badness(a) > badness(b);
-  });
 }
 
 }  // namespace gate::detail

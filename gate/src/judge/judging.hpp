@@ -1,18 +1,29 @@
-// gate/src/judge/judging.hpp — what the two judges (compare.cpp against a baseline,
-// ab.cpp on same-job pairs) share: the change, direction flips, the --filter
-// regex, a verdict's skeleton from the policy, and the worst-first order.
+// gate/src/judge/judging.hpp — the judge's parts, private to judge/: the
+// walk (judge.cpp) calls them for each benchmark and metric; each part
+// decides one kind of verdict, the same way whether the comparison is
+// paired or not.
 #pragma once
 
 #include <optional>
 #include <regex>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include "gate/judge/compare.hpp"
+#include "gate/judge/judge.hpp"
+#include "gate/judge/verdict.hpp"
+#include "gate/model/noise.hpp"
 #include "gate/policy/policy.hpp"
 
 namespace gate::detail {
+
+/// The two sides of a comparison, as notes name them.
+struct Sides {
+  Method method = Method::unpaired;
+  std::string_view baseline = "the baseline";    ///< "the base build" when paired
+  std::string_view contender = "the contender";  ///< "the head build" when paired
+};
 
 /// The other direction: "worse" for one is "better" for the other.
 [[nodiscard]] Direction opposite(Direction d);
@@ -20,13 +31,20 @@ namespace gate::detail {
 /// contender / baseline − 1; ±infinity from a zero baseline (0 when both are 0).
 [[nodiscard]] double relative_change(double baseline, double contender);
 
+/// The relative change in the worse direction of `direction` (positive =
+/// worse), +infinity from a zero baseline that got worse.
+[[nodiscard]] double worse_fraction(double baseline, double contender, Direction direction);
+
 /// The --filter regex (ECMAScript), or none; a bad one is gate::Error.
 [[nodiscard]] std::optional<std::regex> compile_filter(const std::optional<std::string>& filter);
 
-/// A verdict naming suite, benchmark and metric, with the metric's direction,
-/// kind and unit from the policy (none when `metric` is empty).
-[[nodiscard]] Verdict verdict_skeleton(const Policy& policy, std::string_view suite, std::string_view benchmark,
-                                       std::string_view metric);
+/// A verdict naming its scope, suite, name and metric, with the metric's
+/// direction, kind and unit from the policy (none when `metric` is empty).
+[[nodiscard]] Verdict make_verdict(const Policy& policy, Scope scope, std::string_view suite, std::string_view name,
+                                   std::string_view metric);
+
+/// The statistic of a target computed on samples (median, mean, min, max, a percentile).
+[[nodiscard]] double value_of(const Statistic& statistic, std::span<const double> samples);
 
 /// The rank of a complexity class in the order Google Benchmark fits them,
 /// best first: "(1)" 0, "lgN" 1, "N" 2, "NlgN" 3, "N^2" 4, "N^3" 5; -1 for
@@ -36,7 +54,74 @@ namespace gate::detail {
 /// A class as people write it: "N^2" → "O(N^2)", Google Benchmark's "(1)" → "O(1)".
 [[nodiscard]] std::string big_o_text(std::string_view big_o);
 
-/// Orders verdicts worst first: by status, then by how much worse.
-void sort_worst_first(std::vector<Verdict>& verdicts);
+// ---------------------------------------------------------------------------
+// Noisy metrics: tested now, decided once every test of the comparison is in
+// (noisy.cpp).
+
+/// What besides the limit and the test decides a noisy metric.
+struct NoisyContext {
+  Limit limit;
+  /// The contender value the limit is applied to: the contender's median
+  /// (unpaired), or the base median scaled by the median ratio (paired), so
+  /// that an absolute part ("+30ns") keeps its meaning.
+  double judged = 0;
+  std::optional<double> noise_floor;  ///< noise_k × calibrated noise: the change must exceed it too
+  std::optional<NoiseEntry> noise;
+  std::string bimodal;                ///< the note, when either side's samples split into two modes
+  bool mode_decides = false;          ///< the verdict would differ with the bimodal side's other mode as its median
+  bool code_unchanged = false;        ///< the suite's code is identical on both sides
+  std::string_view spread_of = "baseline spread";  ///< what Verdict::spread measures, for the note
+};
+
+/// Tests a noisy metric on two sets of repetitions: fills the verdict's
+/// statistic, values, change, spread, n, test and p-value. Returns the
+/// context to decide it with once its q-value is known, or std::nullopt when
+/// the verdict is already final (too few samples, aggregates without a
+/// spread). `base` and `cont` are the benchmarks the metrics belong to (for
+/// their aggregates).
+[[nodiscard]] std::optional<NoisyContext> test_unpaired(Verdict& v, const Benchmark& base, const Benchmark& cont,
+                                                        const Metric& bm, const Metric& cm, const Limit& limit,
+                                                        const Policy& policy);
+
+/// Tests a noisy metric on same-job A/B pairs: pairs the rounds measured in
+/// both builds and fills the verdict as test_unpaired() does, with the
+/// median ratio and the signed-rank test of the log ratios. Throws
+/// gate::Error when a metric's rounds and samples do not match.
+[[nodiscard]] std::optional<NoisyContext> test_paired(Verdict& v, const Metric& bm, const Metric& hm,
+                                                      const Limit& limit, const Policy& policy);
+
+/// Notes bimodal samples of either side in `context`, and whether the
+/// verdict depends on which mode a median fell in (unpaired only).
+void check_modes(NoisyContext& context, const Metric& baseline, const Metric& contender, const Verdict& v);
+
+/// Decides a tested noisy metric once its q-value is known: regressed
+/// (suspect under TimingMode::confirm), improved, noisy or unchanged.
+void decide_noisy(Verdict& v, const NoisyContext& context, double alpha, const Policy& policy, TimingMode timing);
+
+// ---------------------------------------------------------------------------
+// The other kinds of verdict (exact.cpp, targets.cpp, complexity.cpp, sizes.cpp).
+
+/// A deterministic metric judged exactly: the median of each side against
+/// the limit. A callgrind count of a benchmark run on several threads is
+/// noisy when it moved beyond the limit, whichever way: valgrind runs one
+/// thread at a time, and spinning and lock retries follow its schedule.
+void judge_exact(Verdict& v, const Metric& bm, const Metric& cm, const Limit& limit, int threads);
+
+/// The targets of `rules` checked on the contender's samples.
+[[nodiscard]] std::vector<Verdict> judge_targets(const Policy& policy, std::string_view suite, const Benchmark& cont,
+                                                 const BenchmarkRules& rules, const std::string& primary);
+
+/// Complexity classes of the families both suites fitted: one fit per side
+/// (unpaired) or round against round (paired). A different class of
+/// identical code is noisy; a worse class under TimingMode::confirm is a
+/// suspect (fits are made from times).
+[[nodiscard]] std::vector<Verdict> judge_complexity(const Policy& policy, Method method, const Suite& base,
+                                                    const Suite& cont, const std::optional<std::regex>& filter,
+                                                    bool code_unchanged, TimingMode timing);
+
+/// A binary's size against the policy's budgets: maximum and growth, for the
+/// file and the sections a budget names. Empty when no budget applies or the
+/// contender has no size.
+[[nodiscard]] std::vector<Verdict> judge_sizes(const Policy& policy, const Suite* base, const Suite& cont);
 
 }  // namespace gate::detail

@@ -1238,6 +1238,7 @@ const BinarySpec* Policy::find_binary(std::string_view name) const {
 std::size_t Policy::rule_count() const { return m_compiled ? m_compiled->rules.size() : 0; }
 
 std::string_view to_string(TimingMode mode) { return mode == TimingMode::judge ? "judge" : "confirm"; }
+std::string_view to_string(Unconfirmed mode) { return mode == Unconfirmed::fail ? "fail" : "pass"; }
 
 Policy default_policy() { return Policy{}; }
 

@@ -5,15 +5,18 @@
 #include <fmt/core.h>
 
 #include "gate/report/report.hpp"
-#include "report/format.hpp"
+#include "report/rows.hpp"
+#include "report/text.hpp"
 
 namespace gate {
 namespace {
 
-// Escapes text for a Markdown table cell: HTML-significant characters become
-// entities, Markdown punctuation is backslash-escaped, line breaks become
-// spaces, and '@' cannot start a mention.
-std::string escape(std::string_view text) {
+// Escapes text for a Markdown table cell: control and bidirectional
+// characters shown as escapes (detail::visible), HTML-significant characters
+// as entities, Markdown punctuation backslash-escaped, and '@' unable to
+// start a mention.
+std::string escape(std::string_view raw) {
+  const std::string text = detail::visible(raw);
   std::string out;
   out.reserve(text.size() + 8);
   for (char ch : text) {
@@ -26,8 +29,6 @@ std::string escape(std::string_view text) {
       // GitHub finds mentions in the rendered text, so an entity would still
       // notify: a zero-width space after '@' breaks the mention.
       case '@': out += "@\u200b"; break;
-      case '\n':
-      case '\r': out += ' '; break;
       case '\\': case '`': case '*': case '_': case '[': case ']': case '#': case '!': case '~':
         out += '\\';
         out += ch;
@@ -38,12 +39,10 @@ std::string escape(std::string_view text) {
   return out;
 }
 
-std::string_view icon(Status s) {
-  switch (s) {
-    case Status::failed:
-    case Status::regressed:
-    case Status::target_missed:
-    case Status::budget_exceeded: return ":x:";
+std::string_view icon(const detail::Row& r) {
+  if (r.fails) return ":x:";
+  switch (r.verdict->status) {
+    case Status::suspect:
     case Status::noisy:
     case Status::missing: return ":warning:";
     case Status::improved: return ":rocket:";
@@ -52,26 +51,24 @@ std::string_view icon(Status s) {
   }
 }
 
-std::string row(const Verdict& v) {
-  std::string name = v.suite.empty() ? v.benchmark : v.suite + ":" + v.benchmark;
-  return fmt::format("| {} {} | {} | {} | {} | {} | {} | **{}** | {} | {} | {} | {} |\n", icon(v.status),
-                     to_string(v.status), escape(name), escape(v.metric), escape(v.statistic),
-                     escape(detail::format_baseline(v)), escape(detail::format_contender(v)),
-                     detail::format_change(v), escape(v.threshold), detail::format_p(v.p_value),
-                     detail::format_p(v.q_value), detail::format_n(v));
+std::string row(const detail::Row& r) {
+  return fmt::format("| {} {} | {} | {} | {} | {} | {} | **{}** | {} | {} | {} | {} | {} |\n", icon(r), r.status,
+                     escape(r.name), escape(r.metric), escape(r.statistic), escape(r.baseline), escape(r.contender),
+                     r.change, escape(r.threshold), r.p, r.q, r.n, escape(r.note));
 }
 
 constexpr std::string_view k_table_head =
-    "| status | benchmark | metric | statistic | baseline | contender | change | threshold | p | q | n |\n"
-    "|---|---|---|---|--:|--:|--:|---|--:|--:|--:|\n";
+    "| status | benchmark | metric | statistic | baseline | contender | change | threshold | p | q | n | note |\n"
+    "|---|---|---|---|--:|--:|--:|---|--:|--:|--:|---|\n";
 
 }  // namespace
 
 std::string render_markdown(const Comparison& c, const ReportOptions& options) {
-  std::string out = fmt::format("## perfgate: {}\n\n", detail::outcome(c));
-  out += fmt::format("**{}**\n\n", escape(detail::summary_counts(c)));
-  for (const auto& [key, value] : detail::header_facts(c)) out += fmt::format("- {}: {}\n", key, escape(value));
-  for (const auto& n : c.notices) out += fmt::format("- :warning: {}\n", escape(n));
+  const detail::Report report = detail::build_report(c);
+  std::string out = fmt::format("## perfgate: {}\n\n", report.headline);
+  out += fmt::format("**{}**\n\n", escape(report.summary));
+  for (const auto& [key, value] : report.facts) out += fmt::format("- {}: {}\n", key, escape(value));
+  for (const auto& n : report.notices) out += fmt::format("- :warning: {}\n", escape(n));
   out += "\n";
 
   std::string attention;
@@ -80,19 +77,18 @@ std::string render_markdown(const Comparison& c, const ReportOptions& options) {
   std::size_t rest_rows = 0;
   std::size_t dropped = 0;
   // Reserve room for the closing lines so the limit holds whatever comes.
-  std::size_t budget = options.markdown_limit > 600 ? options.markdown_limit - 600 : 0;
-  for (const auto& v : c.verdicts) {
-    bool loud = v.status != Status::unchanged && v.status != Status::target_met;
-    std::string r = row(v);
-    if (out.size() + attention.size() + rest.size() + r.size() + 2 * k_table_head.size() > budget) {
+  const std::size_t budget = options.markdown_limit > 600 ? options.markdown_limit - 600 : 0;
+  for (const auto& r : report.rows) {
+    std::string line = row(r);
+    if (out.size() + attention.size() + rest.size() + line.size() + 2 * k_table_head.size() > budget) {
       ++dropped;
       continue;
     }
-    if (loud) {
-      attention += r;
+    if (!r.quiet) {
+      attention += line;
       ++attention_rows;
     } else {
-      rest += r;
+      rest += line;
       ++rest_rows;
     }
   }

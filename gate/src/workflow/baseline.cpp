@@ -297,7 +297,7 @@ Comparison compare_against_ref(const RunBundle& contender, const RefCompareOptio
   if (!mismatch.empty()) {
     std::string note = fmt::format("runner mismatch allowed: fingerprints differ in {}", fmt::join(mismatch, ", "));
     first.push_back(note);
-    for (auto& v : c.verdicts) v.note = v.note.empty() ? note : v.note + "; " + note;
+    for (auto& v : c.verdicts) v.add_note(note);
   }
   if (!at.found) {
     std::string others = at.runners.empty() ? "none" : fmt::format("{}", fmt::join(at.runners, ", "));

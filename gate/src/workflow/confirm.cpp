@@ -14,7 +14,7 @@
 #include <set>
 #include <string_view>
 
-#include "gate/judge/ab.hpp"
+#include "gate/judge/judge.hpp"
 #include "gate/store/atomic_file.hpp"
 #include "gate/store/baseline_store.hpp"
 #include "gate/formats/bundle.hpp"
@@ -23,29 +23,36 @@
 namespace gate {
 namespace {
 
+std::string p_text(double p) { return p >= 0.001 ? fmt::format("{:.3f}", p) : fmt::format("{:.1e}", p); }
+
 std::string percent(double change) {
   if (std::isinf(change)) return change > 0 ? "+inf" : "-inf";
   return fmt::format("{:+.1f}%", change * 100);
 }
 
-std::string p_text(double p) { return p >= 0.001 ? fmt::format("{:.3f}", p) : fmt::format("{:.1e}", p); }
-
-// "paired a/b change +8.3% (p=0.002, q=0.004, n=15)": the confirmation's
-// numbers, as they go into the first verdict's note. For a complexity class:
-// "a/b fits O(N) → O(N^2), worse in 12 and better in 0 of 15 rounds".
-std::string numbers_of(const Verdict& ab, bool with_q) {
-  if (ab.test == k_ab_complexity_test) {
-    return fmt::format("a/b fits {} → {}, {}", ab.baseline_text, ab.contender_text, ab.note);
+// What the re-run found, as values, and in words: "paired a/b change +8.3%
+// (p=0.002, q=0.004, n=15)", or for a complexity class "a/b fits O(N) →
+// O(N^2), worse in 12 and better in 0 of 15 rounds".
+Confirmation confirmation_of(const Verdict& ab, bool with_q) {
+  Confirmation c;
+  c.status = ab.status;
+  c.test = ab.test;
+  c.change = ab.change;
+  c.p_value = ab.p_value;
+  c.q_value = ab.q_value;
+  c.pairs = ab.n_contender;
+  if (ab.test == Test::fits_by_round) {
+    c.detail = fmt::format("a/b fits {} → {}, {}", ab.baseline_text, ab.contender_text, ab.note());
+    return c;
   }
-  std::string out = "paired a/b change " + (ab.change ? percent(*ab.change) : std::string("unknown")) + " (";
   std::vector<std::string> parts;
   if (ab.p_value) parts.push_back("p=" + p_text(*ab.p_value));
   if (with_q && ab.q_value) parts.push_back("q=" + p_text(*ab.q_value));
   parts.push_back(fmt::format("n={}", ab.n_contender));
-  return out + fmt::format("{}", fmt::join(parts, ", ")) + ")";
+  c.detail = fmt::format("paired a/b change {} ({})", ab.change ? percent(*ab.change) : std::string("unknown"),
+                         fmt::join(parts, ", "));
+  return c;
 }
-
-void append_note(Verdict& v, const std::string& s) { v.note = v.note.empty() ? s : v.note + "; " + s; }
 
 struct Key {
   std::string suite, benchmark, metric;
@@ -53,11 +60,6 @@ struct Key {
 };
 
 }  // namespace
-
-bool is_suspect(const Verdict& v) {
-  if (v.status != Status::regressed || v.benchmark == "*" || v.benchmark.empty()) return false;
-  return v.kind == MetricKind::noisy || (v.metric == "complexity" && v.needs_confirmation);
-}
 
 std::string exact_names_filter(const std::vector<std::string>& names, const std::vector<std::string>& families) {
   if (names.empty() && families.empty()) throw Error("building a benchmark filter: no benchmark names");
@@ -86,7 +88,7 @@ std::string exact_names_filter(const std::vector<std::string>& names, const std:
 Comparison confirm(Comparison first, const ConfirmOptions& options) {
   std::vector<std::size_t> suspects;
   for (std::size_t i = 0; i < first.verdicts.size(); ++i) {
-    if (is_suspect(first.verdicts[i])) suspects.push_back(i);
+    if (first.verdicts[i].status == Status::suspect) suspects.push_back(i);
   }
   if (suspects.empty()) {
     first.notices.insert(first.notices.begin(), "confirmation: no timing regression suspected, nothing re-run");
@@ -101,11 +103,11 @@ Comparison confirm(Comparison first, const ConfirmOptions& options) {
     if (options.policy.find_suite(v.suite) == nullptr) {
       throw Error(fmt::format("confirming the suspected regression of '{}': the policy {} does not name suite '{}', "
                               "so its binary is unknown — pass --policy naming it",
-                              v.benchmark, options.policy.source.empty() ? "(built-in defaults)" : "'" + options.policy.source + "'",
+                              v.name, options.policy.source.empty() ? "(built-in defaults)" : "'" + options.policy.source + "'",
                               v.suite));
     }
     suite_names.insert(v.suite);
-    (v.metric == "complexity" ? families : bench_names).insert(v.benchmark);
+    (v.metric == "complexity" ? families : bench_names).insert(v.name);
   }
   const std::string filter =
       exact_names_filter({bench_names.begin(), bench_names.end()}, {families.begin(), families.end()});
@@ -132,14 +134,18 @@ Comparison confirm(Comparison first, const ConfirmOptions& options) {
   Comparison second = compare_ab(bundle, options.policy, compare_options);
   std::map<Key, const Verdict*> found;
   std::vector<Comparison> extra;
+  // Only the re-run's comparisons of a metric answer a suspect: a target on
+  // the same benchmark and metric is another question.
   auto index = [&](const Comparison& c) {
-    for (const auto& v : c.verdicts) found.emplace(Key{v.suite, v.benchmark, v.metric}, &v);
+    for (const auto& v : c.verdicts) {
+      if (v.scope == Scope::benchmark && v.test != Test::target) found.emplace(Key{v.suite, v.name, v.metric}, &v);
+    }
   };
   index(second);
   std::set<std::string> other_metrics;
   for (std::size_t i : suspects) {
     const Verdict& v = first.verdicts[i];
-    if (!found.contains(Key{v.suite, v.benchmark, v.metric})) other_metrics.insert(v.metric);
+    if (!found.contains(Key{v.suite, v.name, v.metric})) other_metrics.insert(v.metric);
   }
   extra.reserve(other_metrics.size());
   for (const auto& metric : other_metrics) {
@@ -154,31 +160,31 @@ Comparison confirm(Comparison first, const ConfirmOptions& options) {
   std::size_t unjudged = 0;
   for (std::size_t i : suspects) {
     Verdict& v = first.verdicts[i];
-    auto it = found.find(Key{v.suite, v.benchmark, v.metric});
+    auto it = found.find(Key{v.suite, v.name, v.metric});
     const Verdict* a = it == found.end() ? nullptr : it->second;
     const bool judged = a != nullptr && !failed_suites.contains(v.suite) &&
-                        (a->test == k_ab_complexity_test || (a->statistic == k_ab_statistic && a->change.has_value()));
+                        (a->test == Test::fits_by_round || (a->test == Test::signed_rank && a->change.has_value()));
     if (!judged) {
       ++unjudged;
       std::string why = failed_suites.contains(v.suite) ? "its suite failed in the re-run"
                         : a == nullptr                 ? "the re-run did not measure it in both builds"
-                                                       : "the re-run could not pair it: " + a->note;
-      append_note(v, "could not be confirmed: " + why);
+                                                       : "the re-run could not pair it: " + a->note();
+      v.add_note("could not be confirmed: " + why);
       if (std::find(first.suite_failures.begin(), first.suite_failures.end(), v.suite) == first.suite_failures.end()) {
         first.suite_failures.push_back(v.suite);
       }
       continue;
     }
+    v.confirmation = confirmation_of(*a, a->status == Status::regressed);
     if (a->status == Status::regressed) {
       ++confirmed;
-      v.needs_confirmation = false;
-      append_note(v, "confirmed: " + numbers_of(*a, true));
+      v.status = Status::regressed;
+      v.add_note("confirmed: " + v.confirmation->detail);
     } else {
       v.status = Status::noisy;
-      v.needs_confirmation = false;
       std::string verdict = std::string(to_string(a->status));
-      if (!a->note.empty()) verdict += ": " + a->note;
-      append_note(v, "not confirmed: " + numbers_of(*a, false) + ", a/b verdict " + verdict);
+      if (!a->notes.empty()) verdict += ": " + a->note();
+      v.add_note("not confirmed: " + v.confirmation->detail + ", a/b verdict " + verdict);
     }
   }
 
@@ -187,19 +193,11 @@ Comparison confirm(Comparison first, const ConfirmOptions& options) {
                             suspects.size() == 1 ? "" : "s", options.base_build_dir.string(),
                             options.head_build_dir.string(), options.rounds, confirmed,
                             unjudged == 0 ? std::string() : fmt::format(", {} could not be judged", unjudged)));
-  // What the re-run itself noticed (identical code, a failed suite), after
-  // its own description, which the summary above replaces.
-  for (std::size_t i = 1; i < second.notices.size(); ++i) top.push_back("confirmation: " + second.notices[i]);
+  // What the re-run itself noticed (identical code, a failed suite).
+  for (const auto& n : second.notices) top.push_back("confirmation: " + n);
   first.notices.insert(first.notices.begin(), top.begin(), top.end());
 
-  std::stable_sort(first.verdicts.begin(), first.verdicts.end(), [](const Verdict& a, const Verdict& b) {
-    if (a.status != b.status) return a.status < b.status;
-    auto badness = [](const Verdict& v) -> double {
-      if (!v.change) return -INFINITY;
-      return v.direction == Direction::lower_is_better ? *v.change : -*v.change;
-    };
-    return badness(a) > badness(b);
-  });
+  sort_worst_first(first.verdicts);
   return first;
 }
 

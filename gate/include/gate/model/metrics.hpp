@@ -10,6 +10,16 @@
 
 namespace gate {
 
+/// The deterministic counters `gate run --instrument` takes from callgrind
+/// (formats/callgrind.hpp says how each is computed), in the order reports
+/// and bundles list them.
+inline constexpr std::string_view k_callgrind_metrics[] = {"instructions", "l1i_misses",   "l1d_misses",
+                                                           "lli_misses",   "lld_misses",   "ll_misses",
+                                                           "branch_misses", "est_cycles"};
+
+/// True for one of k_callgrind_metrics.
+[[nodiscard]] bool is_callgrind_metric(std::string_view name);
+
 struct MetricInfo {
   Direction direction = Direction::lower_is_better;
   MetricKind kind = MetricKind::noisy;

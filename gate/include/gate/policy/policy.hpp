@@ -125,6 +125,16 @@ enum class TimingMode {
 /// "judge" / "confirm".
 [[nodiscard]] std::string_view to_string(TimingMode mode);
 
+/// What a suspect (a timing regression against a stored baseline that no
+/// same-job re-run has confirmed yet) does to the gate.
+enum class Unconfirmed {
+  fail,  ///< it fails the gate: a regression no confirmation has seen fails closed
+  pass,  ///< it does not fail; the headline says "PASSED with N unconfirmed suspects"
+};
+
+/// "fail" / "pass".
+[[nodiscard]] std::string_view to_string(Unconfirmed mode);
+
 /// Values used where no rule says otherwise. The built-in values follow the
 /// seeds: >10% slower fails, binaries may grow by 10% or 5 MB.
 struct Defaults {
@@ -146,6 +156,8 @@ struct Defaults {
   /// measured together (same-job A/B, two files given by the user) are
   /// always judged: see CompareOptions::stored_baseline.
   std::optional<TimingMode> timing;
+  /// Whether a suspect that was never confirmed fails the gate.
+  Unconfirmed unconfirmed = Unconfirmed::fail;
   /// A benchmark's calibrated noise (noise.json) raises its noisy metrics'
   /// relative threshold to noise_k × noise when that is larger. > 0.
   double noise_k = 3;

@@ -6,7 +6,7 @@
 #include <cstddef>
 #include <string>
 
-#include "gate/judge/compare.hpp"
+#include "gate/judge/judge.hpp"
 
 namespace gate {
 
@@ -19,7 +19,7 @@ struct ReportOptions {
 };
 
 /// The version of the JSON report's schema; bumped on incompatible change.
-inline constexpr int k_json_report_version = 1;
+inline constexpr int k_json_report_version = 2;
 
 /// Aligned table, worst first, with a header that names the baseline, the
 /// runner, the policy and the statistics used, and a summary line.

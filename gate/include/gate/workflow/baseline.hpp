@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "gate/store/baseline_store.hpp"
-#include "gate/judge/compare.hpp"
+#include "gate/judge/judge.hpp"
 #include "gate/model/run_bundle.hpp"
 #include "gate/model/noise.hpp"
 #include "gate/policy/policy.hpp"

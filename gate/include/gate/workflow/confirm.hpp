@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "gate/workflow/baseline.hpp"
-#include "gate/judge/compare.hpp"
+#include "gate/judge/judge.hpp"
 #include "gate/run/run.hpp"
 #include "gate/model/run_bundle.hpp"
 #include "gate/policy/policy.hpp"
@@ -39,12 +39,6 @@ struct ConfirmOptions {
   RunObserver* observer = nullptr;  ///< progress of the re-run; may be null
 };
 
-/// True for a verdict that needs confirmation: `regressed` on a noisy
-/// (timing) metric of a real benchmark, or a worse complexity class marked
-/// needs_confirmation (a fit is made from times). Other deterministic
-/// metrics, targets, budgets and failures are final and are never re-run.
-[[nodiscard]] bool is_suspect(const Verdict& v);
-
 /// A --benchmark_filter that matches exactly these benchmark names (Google
 /// Benchmark's full run names): the characters \ ^ $ . | ? * + ( ) [ {
 /// escaped with a backslash (']' and '}' are literal on their own), the
@@ -57,29 +51,27 @@ struct ConfirmOptions {
 [[nodiscard]] std::string exact_names_filter(const std::vector<std::string>& names,
                                              const std::vector<std::string>& families = {});
 
-/// Confirms the suspects of `first` (is_suspect): re-runs only those
+/// Confirms the suspects of `first` (Status::suspect): re-runs only those
 /// benchmarks (exact_names_filter) of only their suites, from the base
 /// build and the head build, interleaved (run_ab with `rounds` rounds),
 /// judges them with compare_ab, and returns `first` with each suspect
-/// decided:
-///  - confirmed (the A/B verdict is regressed too): stays `regressed`,
-///    Verdict::needs_confirmation cleared, so it fails the gate; its note
-///    gains "confirmed: paired a/b change +x% (p=…, q=…, n=…)";
-///  - not confirmed (any other A/B verdict): becomes `noisy`, with the note
-///    "not confirmed: paired a/b change +x% (p=…, n=…), a/b verdict: …".
+/// decided, the A/B numbers in Verdict::confirmation and a note:
+///  - confirmed (the A/B verdict is regressed too): `regressed`, which fails
+///    the gate; note "confirmed: paired a/b change +x% (p=…, q=…, n=…)";
+///  - cleared (any other A/B verdict): `noisy`; note "not confirmed: paired
+///    a/b change +x% (p=…, n=…), a/b verdict: …".
 /// A complexity suspect re-runs every instance of its family and is judged
 /// by compare_ab's fits round by round ("a/b fits O(N) → O(N^2), worse in
 /// 12 and better in 0 of 15 rounds").
-/// The first step's numbers stay in the verdict's fields; the
-/// confirmation's are in its note. A notice at the top says what was done:
-/// "3 suspects re-run from 'build/base' vs 'build/release', 15 rounds: 1
-/// confirmed". A suspect the confirmation could not judge (its suite failed
-/// in either build, or a build lacks the benchmark) is left as it was, and
-/// its suite is added to Comparison::suite_failures: the gate could not
-/// judge (exit 2), never a pass by default. With no suspect nothing runs and
-/// a notice says so. Throws gate::Error for what run_ab() refuses (a build
-/// without the binaries, rounds below 1), and when a suspect's suite is not
-/// in the policy (its binary is unknown).
+/// The first step's numbers stay in the verdict's fields. A notice at the
+/// top says what was done: "3 suspects re-run from 'build/base' vs
+/// 'build/release', 15 rounds: 1 confirmed". A suspect the re-run could not
+/// judge (its suite failed in either build, or a build lacks the benchmark)
+/// stays a suspect, and its suite is added to Comparison::suite_failures: the
+/// gate could not judge (exit 2), never a pass by default. With no suspect
+/// nothing runs and a notice says so. Throws gate::Error for what run_ab()
+/// refuses (a build without the binaries, rounds below 1), and when a
+/// suspect's suite is not in the policy (its binary is unknown).
 [[nodiscard]] Comparison confirm(Comparison first, const ConfirmOptions& options);
 
 /// The policy compare_against_ref() judges `contender` with for these

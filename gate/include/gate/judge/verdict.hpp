@@ -1,0 +1,177 @@
+// gate/include/gate/judge/verdict.hpp — what the judge decides: one Verdict
+// per metric, target, complexity fit and binary size, each with every input
+// it rests on, and the Comparison that holds them with their sources. A
+// regression is a verdict, not an error: the CLI turns a Comparison into an
+// exit code.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "gate/model/run_bundle.hpp"
+#include "gate/model/statistic.hpp"
+#include "gate/policy/policy.hpp"
+
+namespace gate {
+
+/// What happened to one metric of one benchmark. Ordered worst first: the
+/// reports list verdicts in this order.
+enum class Status {
+  failed,           ///< the contender's benchmark errored, or its suite crashed
+  regressed,        ///< worse beyond the limit: significant (noisy), exactly (deterministic), or confirmed
+  suspect,          ///< a significant timing or complexity regression against a stored baseline, not yet
+                    ///< confirmed by a same-job re-run; fails the gate unless the policy says
+                    ///< "unconfirmed": "pass"
+  target_missed,    ///< an absolute target is not met
+  budget_exceeded,  ///< a size budget is exceeded
+  noisy,            ///< cannot be judged at this threshold: spread too large, too few samples, not significant
+  missing,          ///< in the baseline, not in the contender
+  new_benchmark,    ///< in the contender, not in the baseline
+  improved,         ///< better beyond the limit
+  unchanged,        ///< within the limit
+  target_met,       ///< an absolute target is met
+};
+inline constexpr std::size_t k_status_count = 11;
+
+/// "failed", "regressed", "suspect", "target missed", "budget exceeded",
+/// "noisy", "missing", "new", "improved", "unchanged", "target met".
+[[nodiscard]] std::string_view to_string(Status s);
+
+/// What a verdict is about.
+enum class Scope {
+  benchmark,  ///< one benchmark (or, for complexity, one benchmark family)
+  suite,      ///< a whole suite: it failed to run, or it is missing
+  binary,     ///< the size of a suite's binary or of a product binary, named by its policy name
+};
+
+/// "benchmark", "suite", "binary".
+[[nodiscard]] std::string_view to_string(Scope s);
+
+/// How a verdict was reached.
+enum class Test {
+  none,           ///< nothing was tested (a failure, a new benchmark, too few samples)
+  mann_whitney,   ///< two-sided Mann–Whitney U on the repetitions (unpaired)
+  welch,          ///< Welch's t-test on means, for files with aggregates only (unpaired, weaker)
+  signed_rank,    ///< two-sided Wilcoxon signed-rank on the log ratios of same-job A/B pairs
+  exact,          ///< a deterministic value against its limit, no test
+  target,         ///< an absolute bound
+  fit,            ///< a complexity class of one fit on each side
+  fits_by_round,  ///< complexity classes of same-job A/B fits, round against round
+};
+
+/// "mann-whitney u", "welch t (aggregates only)", "wilcoxon signed-rank
+/// (paired a/b)", "exact", "target", "fit", "fits by round (paired a/b)",
+/// "none".
+[[nodiscard]] std::string_view to_string(Test t);
+
+/// What a same-job re-run found for a suspect (workflow/confirm.hpp).
+struct Confirmation {
+  Status status = Status::unchanged;  ///< the A/B verdict: regressed confirms, anything else clears
+  Test test = Test::none;
+  std::optional<double> change;   ///< median ratio − 1 of the pairs
+  std::optional<double> p_value;
+  std::optional<double> q_value;
+  std::size_t pairs = 0;          ///< rounds paired
+  std::string detail;             ///< the A/B verdict in words: "a/b fits O(N) → O(N^2), worse in 12 of 15 rounds"
+};
+
+/// One judgement with every input it rests on. Times are in ns, rates in
+/// 1/s, sizes in bytes (Verdict::unit says which).
+struct Verdict {
+  Scope scope = Scope::benchmark;
+  std::string suite;
+  /// The benchmark's full Google Benchmark name, a complexity family's name,
+  /// a binary's policy name (Scope::binary), empty for Scope::suite.
+  std::string name;
+  std::string metric;  ///< "cpu_time", "instructions", "complexity", "size", "size:.text"; empty for a suite
+  Status status = Status::unchanged;
+  Statistic statistic;  ///< what `baseline` and `contender` are
+  Test test = Test::none;
+  Direction direction = Direction::lower_is_better;
+  MetricKind kind = MetricKind::noisy;
+  std::string unit;
+  std::optional<double> baseline;   ///< the statistic on the baseline's samples
+  std::optional<double> contender;  ///< the statistic on the contender's samples
+  std::optional<double> change;     ///< contender / baseline − 1 (paired: median ratio − 1), signed as measured
+  std::string threshold;            ///< the limit or target as written: "+10%", "+2% and +30ns", "< 10ms"
+  std::optional<double> p_value;    ///< the test's two-sided p-value
+  std::optional<double> q_value;    ///< Benjamini–Hochberg adjusted p-value across this comparison
+  std::size_t n_baseline = 0;
+  std::size_t n_contender = 0;
+  /// The robust relative spread the decision looked at: the baseline's
+  /// 1.4826·MAD / median (unpaired), or the paired ratios' (paired).
+  std::optional<double> spread;
+  std::string baseline_text;   ///< for non-numeric statistics (complexity classes)
+  std::string contender_text;
+  /// Why, in words, one sentence each: what made it noisy, the error
+  /// message, a weaker test, what confirmation found. Every report shows them.
+  std::vector<std::string> notes;
+  /// Set once a confirmation re-ran this verdict (a suspect before).
+  std::optional<Confirmation> confirmation;
+
+  /// The notes joined with "; ".
+  [[nodiscard]] std::string note() const;
+  /// Adds a note.
+  void add_note(std::string text);
+};
+
+/// How the two sides of a comparison were measured.
+enum class Method {
+  unpaired,  ///< two sets of repetitions: a stored baseline, or two files
+  paired,    ///< a same-job A/B run: round r of the base build against round r of the head build
+};
+
+/// The A/B run a paired comparison judged.
+struct AbSource {
+  int rounds = 0;
+  std::string base_build_dir;
+  std::string head_build_dir;
+};
+
+/// The outcome of one comparison and where its inputs came from.
+struct Comparison {
+  std::vector<Verdict> verdicts;  ///< worst first
+  Method method = Method::unpaired;
+  std::optional<AbSource> ab;     ///< Method::paired: the run's rounds and builds
+  /// The policy the verdicts were judged with (its source says where it came from).
+  Policy policy;
+  std::string policy_source;      ///< as reports name it: "gate.json", "origin/main:gate.json", "built-in defaults"
+  std::string baseline_source;
+  std::string contender_source;
+  std::string baseline_commit;    ///< empty when the baseline is a plain file
+  std::string contender_commit;
+  std::string runner;             ///< the baseline's runner id, empty when unknown
+  bool baseline_found = true;     ///< false: no baselines for this runner at the ref (everything is new)
+  double alpha = 0.05;
+  /// How noisy-metric regressions were treated: judge (they fail) or confirm
+  /// (against a stored baseline: they are suspects until a re-run decides).
+  TimingMode timing = TimingMode::judge;
+  /// Facts a reader must see before the table: runner mismatch, tampered
+  /// baselines, weaker tests, suites that failed to run, what confirmation did.
+  std::vector<std::string> notices;
+  /// Suites that could not be measured or re-run: the gate cannot judge them (exit 2).
+  std::vector<std::string> suite_failures;
+  /// Suites whose binary's code (.text hash) is identical on both sides:
+  /// their timing differences are reported as noise.
+  std::vector<std::string> unchanged_code_suites;
+
+  /// True when this verdict fails the gate: failed, regressed, target
+  /// missed, budget exceeded, and suspect unless the policy lets
+  /// unconfirmed suspects pass.
+  [[nodiscard]] bool fails(const Verdict& v) const;
+  [[nodiscard]] std::array<std::size_t, k_status_count> counts() const;
+  [[nodiscard]] bool passed() const;  ///< no verdict fails the gate and no suite failed
+  /// 0 passed, 1 the gate failed, 2 it could not judge (a suite failed).
+  [[nodiscard]] int exit_code() const;
+  /// Suspects that do not fail because the policy lets them pass.
+  [[nodiscard]] std::size_t passing_suspects() const;
+};
+
+/// Orders verdicts worst first: by status, then by how much worse.
+void sort_worst_first(std::vector<Verdict>& verdicts);
+
+}  // namespace gate

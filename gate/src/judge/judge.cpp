@@ -1,0 +1,349 @@
+// gate/src/judge/judge.cpp — the one walk over suites, benchmarks and
+// metrics that both ways of comparing share. Only how a noisy metric and a
+// complexity class are tested depends on the method (noisy.cpp,
+// complexity.cpp); everything else — which metrics are judged, failures,
+// new and missing benchmarks, targets, exact metrics, sizes, the false
+// discovery rate and the notices — is decided here once.
+#include "gate/judge/judge.hpp"
+
+#include <fmt/core.h>
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <map>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "gate/error.hpp"
+#include "gate/model/metrics.hpp"
+#include "gate/model/units.hpp"
+#include "gate/stats/stats.hpp"
+#include "judge/judging.hpp"
+
+namespace gate {
+namespace {
+
+using detail::NoisyContext;
+using detail::Sides;
+
+// A tested noisy metric waiting for its adjusted p-value.
+struct Pending {
+  std::size_t verdict_index;
+  NoisyContext context;
+};
+
+class Judge {
+ public:
+  Judge(const Policy& policy, const CompareOptions& options, Method method)
+      : m_policy(policy),
+        m_options(options),
+        m_method(method),
+        // Pairs measured together cancel the machine's drift: a paired
+        // comparison is judged at once, whatever the policy says about
+        // stored baselines.
+        m_timing(method == Method::unpaired && options.stored_baseline
+                     ? policy.defaults.timing.value_or(TimingMode::confirm)
+                     : TimingMode::judge),
+        m_filter(detail::compile_filter(options.filter)) {
+    if (method == Method::paired) m_sides = Sides{Method::paired, "the base build", "the head build"};
+  }
+
+  void suite(const Suite* base, const Suite& cont) {
+    if (cont.failure || (base != nullptr && base->failure)) {
+      m_out.suite_failures.push_back(cont.name);
+      for (const auto& [side, s] : {std::pair{m_sides.contender, &cont}, std::pair{m_sides.baseline, base}}) {
+        if (s == nullptr || !s->failure) continue;
+        Verdict v = detail::make_verdict(m_policy, Scope::suite, cont.name, "", "");
+        v.status = Status::failed;
+        v.add_note(m_method == Method::paired ? fmt::format("{}: {}", side, *s->failure) : *s->failure);
+        m_out.verdicts.push_back(std::move(v));
+      }
+      return;
+    }
+    if (base == nullptr && m_method == Method::paired) {
+      m_out.notices.push_back(fmt::format("suite '{}' is not in the base build: its benchmarks are new", cont.name));
+    }
+    // Nothing changed, nothing to judge: identical code cannot be slower, so
+    // a timing difference is the machine's.
+    m_code_unchanged = base != nullptr && base->binary && cont.binary && !cont.binary->text_hash.empty() &&
+                       base->binary->text_hash == cont.binary->text_hash;
+    if (m_code_unchanged && !cont.product) m_out.unchanged_code_suites.push_back(cont.name);
+
+    std::unordered_map<std::string_view, const Benchmark*> base_by_name;
+    if (base != nullptr) {
+      base_by_name.reserve(base->benchmarks.size());
+      for (const auto& b : base->benchmarks) base_by_name.emplace(b.name, &b);
+    }
+    std::unordered_set<std::string_view> seen;
+    seen.reserve(cont.benchmarks.size());
+    for (const auto& c : cont.benchmarks) {
+      if (!selected(c.name)) continue;
+      seen.insert(c.name);
+      auto it = base_by_name.find(c.name);
+      benchmark(cont.name, it == base_by_name.end() ? nullptr : it->second, c);
+    }
+    if (base != nullptr) {
+      for (const auto& b : base->benchmarks) {
+        if (!selected(b.name) || seen.contains(b.name)) continue;
+        Verdict v = detail::make_verdict(m_policy, Scope::benchmark, cont.name, b.name, primary_metric(cont.name, b.name));
+        v.status = Status::missing;
+        v.add_note(fmt::format("in {}, not in {} (renamed or removed?)", m_sides.baseline, m_sides.contender));
+        m_out.verdicts.push_back(std::move(v));
+      }
+      add(detail::judge_complexity(m_policy, m_method, *base, cont, m_filter, m_code_unchanged, m_timing));
+    }
+    add(detail::judge_sizes(m_policy, base, cont));
+  }
+
+  void missing_suite(const Suite& base) {
+    Verdict v = detail::make_verdict(m_policy, Scope::suite, base.name, "", "");
+    v.status = Status::missing;
+    v.add_note(fmt::format("{} in {}, not in {}", base.product ? "product binary" : "suite", m_sides.baseline,
+                           m_sides.contender));
+    m_out.verdicts.push_back(std::move(v));
+  }
+
+  Comparison finish() {
+    // Benjamini–Hochberg across every significance test of this comparison:
+    // with 500 benchmarks of pure noise, about 25 would pass p < 0.05 alone.
+    std::vector<double> ps;
+    ps.reserve(m_pending.size());
+    for (const auto& p : m_pending) ps.push_back(*m_out.verdicts[p.verdict_index].p_value);
+    auto qs = stats::benjamini_hochberg(ps);
+    for (std::size_t i = 0; i < m_pending.size(); ++i) {
+      Verdict& v = m_out.verdicts[m_pending[i].verdict_index];
+      v.q_value = qs[i];
+      detail::decide_noisy(v, m_pending[i].context, m_policy.defaults.alpha, m_policy, m_timing);
+      if (m_pending[i].context.noise_floor && *m_pending[i].context.noise_floor > m_policy.defaults.noise_ceiling) {
+        ++m_too_noisy;
+      }
+    }
+    m_out.method = m_method;
+    m_out.policy = m_policy;
+    m_out.policy_source = m_policy.source.empty() ? "built-in defaults" : m_policy.source;
+    m_out.alpha = m_policy.defaults.alpha;
+    m_out.timing = m_timing;
+    add_notices();
+    sort_worst_first(m_out.verdicts);
+    return std::move(m_out);
+  }
+
+ private:
+  bool selected(const std::string& name) const { return !m_filter || std::regex_search(name, *m_filter); }
+
+  std::string primary_metric(std::string_view suite, std::string_view bench) const {
+    if (m_options.metric) return *m_options.metric;
+    return m_policy.rules_for(suite, bench).primary_metric;
+  }
+
+  void add(std::vector<Verdict> verdicts) {
+    for (auto& v : verdicts) m_out.verdicts.push_back(std::move(v));
+  }
+
+  void benchmark(const std::string& suite, const Benchmark* base, const Benchmark& cont) {
+    BenchmarkRules rules = m_policy.rules_for(suite, cont.name);
+    const std::string primary = m_options.metric ? *m_options.metric : rules.primary_metric;
+
+    if (cont.error || cont.skipped) {
+      Verdict v = detail::make_verdict(m_policy, Scope::benchmark, suite, cont.name, primary);
+      v.status = cont.error ? Status::failed : Status::missing;
+      v.add_note(cont.error ? fmt::format("errored in {}: {}", m_sides.contender, *cont.error)
+                            : fmt::format("skipped in {}: {}", m_sides.contender, *cont.skipped));
+      m_out.verdicts.push_back(std::move(v));
+      return;
+    }
+
+    add(detail::judge_targets(m_policy, suite, cont, rules, primary));
+
+    if (base == nullptr || base->error || base->skipped) {
+      Verdict v = detail::make_verdict(m_policy, Scope::benchmark, suite, cont.name, primary);
+      v.status = Status::new_benchmark;
+      if (const Metric* m = cont.metric(primary); m != nullptr && !m->samples.empty()) {
+        v.contender = stats::median(m->samples);
+        v.n_contender = m->samples.size();
+        v.statistic = Statistic{StatisticKind::median};
+      }
+      if (base != nullptr) v.add_note(fmt::format("{}'s run of it errored or was skipped", m_sides.baseline));
+      m_out.verdicts.push_back(std::move(v));
+      return;
+    }
+
+    // The primary metric always; every other metric that a limit names and
+    // both sides measured.
+    std::vector<std::pair<std::string, Limit>> judged;
+    auto primary_limit = rules.limits.find(primary);
+    judged.emplace_back(primary,
+                        primary_limit != rules.limits.end() ? primary_limit->second : m_policy.defaults.threshold);
+    for (const auto& [metric, limit] : rules.limits) {
+      // --metric replaces the policy's primary metric rather than adding to it.
+      if (metric == primary || (m_options.metric && metric == rules.primary_metric)) continue;
+      if (cont.metric(metric) == nullptr) continue;
+      if (base->metric(metric) != nullptr) {
+        judged.emplace_back(metric, limit);
+      } else {
+        ++m_unjudged[metric];  // said once, in a notice: a limit that judged nothing
+      }
+    }
+    for (const auto& [metric, limit] : judged) {
+      const Metric* bm = base->metric(metric);
+      const Metric* cm = cont.metric(metric);
+      if (bm == nullptr || cm == nullptr || bm->samples.empty() || cm->samples.empty()) {
+        if (metric == primary) {
+          Verdict v = detail::make_verdict(m_policy, Scope::benchmark, suite, cont.name, metric);
+          v.status = Status::noisy;
+          v.add_note(fmt::format("metric '{}' not measured in {}", metric,
+                                 bm == nullptr ? (cm == nullptr ? "either" : std::string(m_sides.baseline))
+                                               : std::string(m_sides.contender)));
+          m_out.verdicts.push_back(std::move(v));
+        }
+        continue;
+      }
+      judge_metric(suite, *base, cont, *bm, *cm, limit);
+    }
+  }
+
+  void judge_metric(const std::string& suite, const Benchmark& base, const Benchmark& cont, const Metric& bm,
+                    const Metric& cm, const Limit& limit) {
+    Verdict v = detail::make_verdict(m_policy, Scope::benchmark, suite, cont.name, bm.name);
+    v.threshold = limit.text;
+    if (v.kind == MetricKind::deterministic) {
+      detail::judge_exact(v, bm, cm, limit, std::max(base.threads, cont.threads));
+      m_out.verdicts.push_back(std::move(v));
+      return;
+    }
+    std::optional<NoisyContext> context = m_method == Method::paired
+                                              ? detail::test_paired(v, bm, cm, limit, m_policy)
+                                              : detail::test_unpaired(v, base, cont, bm, cm, limit, m_policy);
+    if (!context) {
+      m_out.verdicts.push_back(std::move(v));
+      return;
+    }
+    context->code_unchanged = m_code_unchanged;
+    if (m_method == Method::unpaired) {
+      if (m_options.noise) calibrated_noise(*context, v, suite, cont.name, bm.name);
+      if (v.test != Test::welch) detail::check_modes(*context, bm, cm, v);
+    }
+    m_pending.push_back({m_out.verdicts.size(), std::move(*context)});
+    m_out.verdicts.push_back(std::move(v));
+  }
+
+  // A benchmark's calibrated noise raises its threshold: the change must
+  // exceed noise_k × its noise too. The threshold shows the noise only where
+  // it decides: when k × noise is above the limit's own relative part.
+  void calibrated_noise(NoisyContext& context, Verdict& v, const std::string& suite, const std::string& bench,
+                        const std::string& metric) {
+    const NoiseEntry* e = m_options.noise->find(suite, bench, metric);
+    if (e == nullptr) return;
+    context.noise = *e;
+    context.noise_floor = m_policy.defaults.noise_k * e->spread;
+    if (*context.noise_floor > context.limit.relative.value_or(0)) {
+      v.threshold = fmt::format("{} (noise: {:g} × {} = {})", context.limit.text, m_policy.defaults.noise_k,
+                                format_quantity(e->spread, "%"), format_quantity(*context.noise_floor, "%"));
+      ++m_noise_raised;
+    }
+  }
+
+  // What decided the verdicts, said before the table.
+  void add_notices() {
+    for (const auto& [metric, count] : m_unjudged) {
+      m_out.notices.push_back(fmt::format(
+          "'{}' has a limit and was measured in {} benchmark{} of {}, but not in {}: not judged — measure both "
+          "sides the same way{}",
+          metric, count, count == 1 ? "" : "s", m_sides.contender, m_sides.baseline,
+          is_callgrind_metric(metric) ? " (gate run --instrument)" : ""));
+    }
+    if (!m_out.unchanged_code_suites.empty()) {
+      m_out.notices.push_back(fmt::format("code unchanged (identical .text) in {}: timing differences there are "
+                                          "reported as noise and cannot fail the gate",
+                                          fmt::join(m_out.unchanged_code_suites, ", ")));
+    }
+    if (m_options.noise && m_method == Method::unpaired) {
+      std::string note = fmt::format("calibrated noise from {} (runner '{}'): a noisy metric's threshold is the larger "
+                                     "of the policy's and {:g} × its noise ({}): {} raised",
+                                     m_options.noise->source.empty() ? "noise.json" : m_options.noise->source,
+                                     m_options.noise->runner, m_policy.defaults.noise_k, k_noise_statistic,
+                                     m_noise_raised);
+      if (m_too_noisy > 0) {
+        note += fmt::format(", {} too noisy to judge (above the ceiling {})", m_too_noisy,
+                            format_quantity(m_policy.defaults.noise_ceiling, "%"));
+      }
+      m_out.notices.push_back(std::move(note));
+    }
+    if (std::any_of(m_out.verdicts.begin(), m_out.verdicts.end(), [](const Verdict& v) { return v.test == Test::welch; })) {
+      m_out.notices.push_back("some results hold only aggregates: those were judged by a Welch t-test on means, "
+                              "weaker than a rank test on repetitions");
+    }
+    for (const auto& f : m_out.suite_failures) {
+      m_out.notices.push_back(fmt::format("suite '{}' failed to run: the gate cannot judge it", f));
+    }
+  }
+
+  const Policy& m_policy;
+  const CompareOptions& m_options;
+  const Method m_method;
+  const TimingMode m_timing;
+  std::optional<std::regex> m_filter;
+  Sides m_sides;
+  Comparison m_out;
+  std::vector<Pending> m_pending;
+  bool m_code_unchanged = false;   // of the suite being judged
+  std::size_t m_noise_raised = 0;  // thresholds that the calibrated noise raised
+  std::size_t m_too_noisy = 0;     // verdicts above the noise ceiling
+  std::map<std::string, std::size_t, std::less<>> m_unjudged;  // metric with a limit → benchmarks one side lacks it in
+};
+
+const Suite* find_suite(const std::vector<Suite>& suites, std::string_view name) {
+  auto it = std::find_if(suites.begin(), suites.end(), [&](const Suite& s) { return s.name == name; });
+  return it == suites.end() ? nullptr : &*it;
+}
+
+}  // namespace
+
+Comparison compare(const RunBundle& baseline, const RunBundle& contender, const Policy& policy,
+                   const CompareOptions& options) {
+  Judge judge(policy, options, Method::unpaired);
+  const bool pair_single = baseline.suites.size() == 1 && contender.suites.size() == 1;
+  for (const auto& cont : contender.suites) {
+    judge.suite(pair_single ? &baseline.suites.front() : baseline.find(cont.name), cont);
+  }
+  if (!pair_single) {
+    for (const auto& base : baseline.suites) {
+      if (contender.find(base.name) == nullptr) judge.missing_suite(base);
+    }
+  }
+  Comparison out = judge.finish();
+  out.baseline_source = baseline.source;
+  out.contender_source = contender.source;
+  out.baseline_commit = baseline.commit;
+  out.contender_commit = contender.commit;
+  out.runner = baseline.runner.id;
+  if (pair_single && baseline.suites.front().name != contender.suites.front().name) {
+    out.notices.push_back(fmt::format("comparing suite '{}' with '{}' (one suite on each side)",
+                                      baseline.suites.front().name, contender.suites.front().name));
+  }
+  return out;
+}
+
+Comparison compare_ab(const RunBundle& bundle, const Policy& policy, const CompareOptions& options) {
+  if (!bundle.ab) {
+    throw Error(fmt::format("judging '{}' as an a/b run: it holds only one build's results (not written by "
+                            "gate run --ab) — compare it against a baseline instead",
+                            bundle.source));
+  }
+  const AbRun& ab = *bundle.ab;
+  Judge judge(policy, options, Method::paired);
+  for (const auto& head : bundle.suites) judge.suite(find_suite(ab.base_suites, head.name), head);
+  for (const auto& base : ab.base_suites) {
+    if (bundle.find(base.name) == nullptr) judge.missing_suite(base);
+  }
+  Comparison out = judge.finish();
+  const std::string source = bundle.source.empty() ? std::string("a/b run") : bundle.source;
+  out.ab = AbSource{ab.rounds, ab.base_build_dir, ab.head_build_dir};
+  out.baseline_source = fmt::format("{} — base build '{}'", source, ab.base_build_dir);
+  out.contender_source = fmt::format("{} — head build '{}'", source, ab.head_build_dir);
+  out.contender_commit = bundle.commit;
+  out.runner = bundle.runner.id;
+  return out;
+}
+
+}  // namespace gate

@@ -1,0 +1,103 @@
+// gate/src/judge/verdict.cpp — verdict names and what fails the gate.
+#include "gate/judge/verdict.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace gate {
+
+std::string_view to_string(Status s) {
+  switch (s) {
+    case Status::failed: return "failed";
+    case Status::regressed: return "regressed";
+    case Status::suspect: return "suspect";
+    case Status::target_missed: return "target missed";
+    case Status::budget_exceeded: return "budget exceeded";
+    case Status::noisy: return "noisy";
+    case Status::missing: return "missing";
+    case Status::new_benchmark: return "new";
+    case Status::improved: return "improved";
+    case Status::unchanged: return "unchanged";
+    case Status::target_met: return "target met";
+  }
+  return "unknown";
+}
+
+std::string_view to_string(Scope s) {
+  switch (s) {
+    case Scope::benchmark: return "benchmark";
+    case Scope::suite: return "suite";
+    case Scope::binary: return "binary";
+  }
+  return "unknown";
+}
+
+std::string_view to_string(Test t) {
+  switch (t) {
+    case Test::none: return "none";
+    case Test::mann_whitney: return "mann-whitney u";
+    case Test::welch: return "welch t (aggregates only)";
+    case Test::signed_rank: return "wilcoxon signed-rank (paired a/b)";
+    case Test::exact: return "exact";
+    case Test::target: return "target";
+    case Test::fit: return "fit";
+    case Test::fits_by_round: return "fits by round (paired a/b)";
+  }
+  return "unknown";
+}
+
+std::string Verdict::note() const {
+  std::string out;
+  for (const auto& n : notes) {
+    if (!out.empty()) out += "; ";
+    out += n;
+  }
+  return out;
+}
+
+void Verdict::add_note(std::string text) { notes.push_back(std::move(text)); }
+
+bool Comparison::fails(const Verdict& v) const {
+  switch (v.status) {
+    case Status::failed:
+    case Status::regressed:
+    case Status::target_missed:
+    case Status::budget_exceeded: return true;
+    case Status::suspect: return policy.defaults.unconfirmed == Unconfirmed::fail;
+    default: return false;
+  }
+}
+
+std::array<std::size_t, k_status_count> Comparison::counts() const {
+  std::array<std::size_t, k_status_count> c{};
+  for (const auto& v : verdicts) ++c[static_cast<std::size_t>(v.status)];
+  return c;
+}
+
+bool Comparison::passed() const {
+  return suite_failures.empty() && std::none_of(verdicts.begin(), verdicts.end(), [&](const Verdict& v) { return fails(v); });
+}
+
+int Comparison::exit_code() const {
+  if (!suite_failures.empty()) return 2;
+  return passed() ? 0 : 1;
+}
+
+std::size_t Comparison::passing_suspects() const {
+  return static_cast<std::size_t>(std::count_if(verdicts.begin(), verdicts.end(), [&](const Verdict& v) {
+    return v.status == Status::suspect && !fails(v);
+  }));
+}
+
+void sort_worst_first(std::vector<Verdict>& verdicts) {
+  auto badness = [](const Verdict& v) -> double {
+    if (!v.change) return -INFINITY;
+    return v.direction == Direction::lower_is_better ? *v.change : -*v.change;
+  };
+  std::stable_sort(verdicts.begin(), verdicts.end(), [&](const Verdict& a, const Verdict& b) {
+    if (a.status != b.status) return a.status < b.status;
+    return badness(a) > badness(b);
+  });
+}
+
+}  // namespace gate
