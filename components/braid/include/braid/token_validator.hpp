@@ -3,11 +3,10 @@
 // the inference path (seeds 000/001: "constraint validation < 50 µs per token").
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
-#include <string>
 #include <string_view>
-#include <vector>
 
 #include "braid/ir.hpp"
 
