@@ -793,11 +793,13 @@ bool TokenValidator::Impl::flush_ws(bool to_sig, bool to_annot) {
     return true;
   }
   s.ws_pending = false;
+  // The annotation first, as for every other character: its constraint is
+  // the more specific one to blame.
   if (s.ws_newline) {
-    return (!to_sig || sig_push(' ')) && (!to_annot || annot_push(' '));
+    return (!to_annot || annot_push(' ')) && (!to_sig || sig_push(' '));
   }
   for (std::uint32_t i = s.ws_start; i < pos(); ++i) {
-    if ((to_sig && !sig_push(m_text[i])) || (to_annot && !annot_push(m_text[i]))) {
+    if ((to_annot && !annot_push(m_text[i])) || (to_sig && !sig_push(m_text[i]))) {
       return false;
     }
   }

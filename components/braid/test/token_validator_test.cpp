@@ -158,6 +158,16 @@ BOOST_AUTO_TEST_CASE(a_multi_line_header_is_normalised_as_clew_extracts_it) {
   BOOST_TEST(rejected.empty());
 }
 
+BOOST_AUTO_TEST_CASE(a_line_break_inside_a_parameter_reads_as_one_space) {
+  const std::vector<Rule> rules = {{syntactic, "f", "(x: dict[str, int], y: int) -> None"},
+                                   {type_safety, "f.x", "dict[str, int]"}};
+  BOOST_TEST(validate(rules, "def f(x:\n        dict[str,\n             int], y: int) -> None:\n    pass\n").empty());
+  // Blanks on one line are kept as they are: two spaces are not one.
+  const auto rejected = validate(rules, "def f(x: dict[str,  int], y: int) -> None:\n    pass\n");
+  BOOST_TEST_REQUIRE(!rejected.empty());
+  BOOST_TEST(rejected[0].reason == "annotation differs");
+}
+
 BOOST_AUTO_TEST_CASE(methods_are_named_after_their_class) {
   const std::vector<Rule> rules = {{syntactic, "Handler.update", "(self, item: int)"}};
   // Rejected tokens are dropped without a replacement here, so one wrong

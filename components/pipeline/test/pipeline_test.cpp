@@ -5,6 +5,7 @@
 #define BOOST_TEST_MODULE pipeline
 #include <boost/test/unit_test.hpp>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -59,6 +60,27 @@ BOOST_AUTO_TEST_CASE(a_file_meets_its_own_constraints_except_its_prohibited_call
     evals += result.rejections.size();
   }
   BOOST_TEST(evals > 0U);  // the generator does emit some
+}
+
+// Headers written over several lines, as people write them: the validator
+// reads them as clew does.
+BOOST_AUTO_TEST_CASE(headers_over_several_lines_meet_their_own_constraints) {
+  const std::string source =
+      "class Store(Base,\n            Mixin):\n"
+      "    def put(\n        self,\n        key: str,  # the key\n        value: dict[str,\n"
+      "                    list[int]] = None,\n    ) -> Optional[\n        int]:\n"
+      "        return None\n";
+  Pipeline p;
+  const Result result = p.run(request_for({{"store.py", source}}, source));
+  const auto& cs = result.ir.constraints;
+  BOOST_TEST(std::any_of(cs.begin(), cs.end(), [](const braid::Constraint& c) {
+    return c.subject == "Store.put.value" && c.value == "dict[str, list[int]]";
+  }));
+  BOOST_TEST(result.rejections.empty());
+  // And a different annotation is refused.
+  std::string changed = source;
+  changed.replace(changed.find("list[int]"), 9, "list[str]");
+  BOOST_TEST(!p.run(request_for({{"store.py", source}}, changed)).rejections.empty());
 }
 
 BOOST_AUTO_TEST_CASE(a_repeated_request_reuses_both_caches) {
