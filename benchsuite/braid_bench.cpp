@@ -4,7 +4,7 @@
 #include "braid/compile.hpp"
 #include "braid/generate.hpp"
 #include "braid/ir.hpp"
-#include "harness/harness.hpp"
+#include "perfgate/harness.hpp"
 
 namespace {
 

@@ -17,7 +17,7 @@
 #include "gate/compare.hpp"
 #include "gate/ingest.hpp"
 #include "gate/policy.hpp"
-#include "harness/harness.hpp"
+#include "perfgate/harness.hpp"
 
 namespace fs = std::filesystem;
 

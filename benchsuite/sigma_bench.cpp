@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "harness/harness.hpp"
+#include "perfgate/harness.hpp"
 #include "sigma/buffer_pool.hpp"
 #include "sigma/codec.hpp"
 #include "sigma/delta.hpp"
