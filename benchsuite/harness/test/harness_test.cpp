@@ -351,7 +351,8 @@ BOOST_AUTO_TEST_CASE(callgrind_writes_one_dump_per_plain_benchmark,
   // run, of min(16, iterations) iterations.
   const std::vector<std::string> expected = {"BM_PlainSum/10 iterations=1", "BM_PlainSum/1000 iterations=1",
                                              "BM_PlainFixed/iterations:40 iterations=16",
-                                             "BM_PlainAlloc iterations=1"};
+                                             "BM_PlainAlloc iterations=1",
+                                             "BM_PlainThreads/threads:2 iterations=1"};
   BOOST_TEST(dumps.size() == expected.size());
   for (const auto& label : expected) {
     BOOST_TEST_CONTEXT(label) {

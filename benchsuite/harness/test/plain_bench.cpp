@@ -50,4 +50,14 @@ void BM_PlainAlloc(benchmark::State& state) {
 }
 BENCHMARK(BM_PlainAlloc);
 
+// Two threads: the report sums their iterations; the allocation-counting run
+// has one thread.
+void BM_PlainThreads(benchmark::State& state) {
+  std::int64_t acc = 0;
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(acc += state.thread_index());
+  }
+}
+BENCHMARK(BM_PlainThreads)->Threads(2);
+
 }  // namespace
