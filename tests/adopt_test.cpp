@@ -61,9 +61,12 @@ constexpr bool k_sanitized = GATE_SANITIZED;
 // Printed for CTest: the test is reported as skipped (SKIP_REGULAR_EXPRESSION).
 bool skip_if_sanitized() {
   if (!k_sanitized) return false;
-  std::cout << "perfgate-test-skipped: this build has sanitizers (GATE_SANITIZE): its harness cannot be installed "
-               "for a plain consumer and valgrind cannot run its binaries; run the release preset\n";
-  return true;
+  static const bool said = [] {
+    std::cout << "perfgate-test-skipped: this build has sanitizers (GATE_SANITIZE): its harness cannot be installed "
+                 "for a plain consumer and valgrind cannot run its binaries; run the release preset\n";
+    return true;
+  }();
+  return said;
 }
 
 std::string shown(const RunResult& r) { return "exit " + std::to_string(r.exit_code) + "\nstdout:\n" + r.out + "\nstderr:\n" + r.err; }
