@@ -11,7 +11,7 @@
 #include "braid/tokens.hpp"
 #include "clew/extract.hpp"
 #include "clew/generate.hpp"
-#include "harness/harness.hpp"
+#include "perfgate/harness.hpp"
 
 namespace {
 

@@ -7,7 +7,7 @@
 #include "braid/generate.hpp"
 #include "bridge/c_api.h"
 #include "bridge/marshal.hpp"
-#include "harness/harness.hpp"
+#include "perfgate/harness.hpp"
 
 namespace {
 

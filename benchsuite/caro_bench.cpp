@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "caro/assistant.hpp"
-#include "harness/harness.hpp"
+#include "perfgate/harness.hpp"
 #include "matcher/samples.hpp"
 
 namespace {

@@ -7,7 +7,7 @@
 #include "clew/cache.hpp"
 #include "clew/extract.hpp"
 #include "clew/generate.hpp"
-#include "harness/harness.hpp"
+#include "perfgate/harness.hpp"
 
 namespace {
 

@@ -17,7 +17,7 @@
 #include "gate/judge/judge.hpp"
 #include "gate/formats/google_benchmark.hpp"
 #include "gate/policy/policy.hpp"
-#include "harness/harness.hpp"
+#include "perfgate/harness.hpp"
 
 namespace fs = std::filesystem;
 

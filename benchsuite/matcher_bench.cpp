@@ -7,7 +7,7 @@
 #include <string_view>
 #include <vector>
 
-#include "harness/harness.hpp"
+#include "perfgate/harness.hpp"
 #include "matcher/matcher.hpp"
 #include "matcher/samples.hpp"
 

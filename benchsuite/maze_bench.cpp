@@ -10,7 +10,7 @@
 
 #include "braid/compile.hpp"
 #include "braid/generate.hpp"
-#include "harness/harness.hpp"
+#include "perfgate/harness.hpp"
 #include "maze/cache_key.hpp"
 #include "maze/compiled.hpp"
 #include "maze/concurrent_cache.hpp"

@@ -6,7 +6,7 @@
 
 #include "braid/tokens.hpp"
 #include "clew/generate.hpp"
-#include "harness/harness.hpp"
+#include "perfgate/harness.hpp"
 #include "pipeline/pipeline.hpp"
 
 namespace {

@@ -6,7 +6,7 @@
 #include <string>
 #include <string_view>
 
-#include "harness/harness.hpp"
+#include "perfgate/harness.hpp"
 #include "safety/validator.hpp"
 
 namespace {

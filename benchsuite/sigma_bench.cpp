@@ -7,7 +7,7 @@
 #include <string_view>
 #include <vector>
 
-#include "harness/harness.hpp"
+#include "perfgate/harness.hpp"
 #include "sigma/buffer_pool.hpp"
 #include "sigma/codec.hpp"
 #include "sigma/delta.hpp"

@@ -1,6 +1,7 @@
 // benchsuite/harness/test/harness_test.cpp — the harness: allocation counting
 // through the replaced operator new, the context and counters run_main puts in
-// the JSON, and one named callgrind dump per benchmark run.
+// the JSON, one named callgrind dump per benchmark run, and the same for plain
+// BENCHMARK functions on perfgate::benchmark_main.
 #define BOOST_TEST_MODULE harness
 #include <boost/test/unit_test.hpp>
 
@@ -18,7 +19,7 @@
 #include <thread>
 #include <vector>
 
-#include "harness/memory_manager.hpp"
+#include "perfgate/harness/memory_manager.hpp"
 
 namespace fs = std::filesystem;
 using perfgate::harness::AllocationStats;
@@ -26,6 +27,9 @@ using perfgate::harness::start_allocation_counting;
 using perfgate::harness::stop_allocation_counting;
 
 namespace {
+
+// Valgrind cannot run a binary built with AddressSanitizer.
+constexpr bool k_can_run_callgrind = !PERFGATE_SANITIZED;
 
 // glibc rounds a request up to its chunk size; a block's usable size exceeds
 // the request by less than this.
@@ -68,6 +72,44 @@ std::string shell_quote(const fs::path& p) {
   quoted.append(p.string());
   quoted.push_back('\'');
   return quoted;
+}
+
+
+// Runs `suite` under callgrind as the gate does (one iteration per run), with
+// two repetitions, writing its dumps into `dir`. Returns the exit code.
+int run_under_callgrind(const std::string& valgrind, const fs::path& suite, const fs::path& dir) {
+  // LD_BIND_NOW: the dynamic linker's lazy binding would otherwise charge its
+  // first-call work to the first repetition (README: instrumented runs).
+  return run("LD_BIND_NOW=1 " + shell_quote(valgrind) + " --tool=callgrind --collect-atstart=no --callgrind-out-file=" +
+             shell_quote(dir / "callgrind.out") + " " + shell_quote(suite) +
+             " --benchmark_min_time=0 --benchmark_repetitions=2 > " + shell_quote(dir / "stdout") + " 2> " +
+             shell_quote(dir / "stderr"));
+}
+
+// Instruction totals of the dumps in `dir` by their client-request label.
+std::map<std::string, std::vector<std::int64_t>> read_dumps(const fs::path& dir) {
+  // Each dump is <out>.<n>; its trigger line names the client request's label.
+  std::map<std::string, std::vector<std::int64_t>> instructions_by_label;
+  for (const auto& entry : fs::directory_iterator(dir)) {
+    const std::string file = entry.path().filename().string();
+    if (file.rfind("callgrind.out.", 0) != 0) {
+      continue;
+    }
+    std::istringstream lines(read_file(entry.path()));
+    std::string label;
+    std::int64_t total = -1;
+    for (std::string line; std::getline(lines, line);) {
+      const std::string trigger = "desc: Trigger: Client Request: ";
+      if (line.rfind(trigger, 0) == 0) {
+        label = line.substr(trigger.size());
+      } else if (line.rfind("totals: ", 0) == 0 || line.rfind("summary: ", 0) == 0) {
+        total = std::stoll(line.substr(line.find(' ') + 1));
+      }
+    }
+    BOOST_TEST(!label.empty(), file << " has no client-request trigger");
+    instructions_by_label[label].push_back(total);
+  }
+  return instructions_by_label;
 }
 
 }  // namespace
@@ -226,45 +268,14 @@ BOOST_AUTO_TEST_CASE(unknown_arguments_fail) {
   BOOST_TEST(run(shell_quote(PERFGATE_TINY_BENCH) + " --no_such_flag > /dev/null 2>&1") == 1);
 }
 
-// Valgrind cannot run a binary built with AddressSanitizer.
-constexpr bool k_can_run_callgrind = !PERFGATE_SANITIZED;
-
 BOOST_AUTO_TEST_CASE(callgrind_writes_one_named_dump_per_run,
                      *boost::unit_test::enable_if<k_can_run_callgrind>()) {
   const std::string valgrind = PERFGATE_VALGRIND;
   BOOST_TEST_REQUIRE(!valgrind.empty(), "valgrind not found: scripts/install-deps installs it");
   TempDir dir;
-  const fs::path out = dir.path / "callgrind.out";
-  // LD_BIND_NOW: the dynamic linker's lazy binding would otherwise charge its
-  // first-call work to the first repetition (README: instrumented runs).
-  const int rc = run("LD_BIND_NOW=1 " + shell_quote(valgrind) + " --tool=callgrind --collect-atstart=no --callgrind-out-file=" +
-                     shell_quote(out) + " " + shell_quote(PERFGATE_TINY_BENCH) +
-                     " --benchmark_min_time=0 --benchmark_repetitions=2 > " + shell_quote(dir.path / "stdout") + " 2> " +
-                     shell_quote(dir.path / "stderr"));
-  BOOST_TEST_REQUIRE(rc == 0, read_file(dir.path / "stderr"));
+  BOOST_TEST_REQUIRE(run_under_callgrind(valgrind, PERFGATE_TINY_BENCH, dir.path) == 0, read_file(dir.path / "stderr"));
 
-  // Each dump is <out>.<n>; its trigger line names the client request's label.
-  std::map<std::string, std::vector<std::int64_t>> instructions_by_label;
-  for (const auto& entry : fs::directory_iterator(dir.path)) {
-    const std::string file = entry.path().filename().string();
-    if (file.rfind("callgrind.out.", 0) != 0) {
-      continue;
-    }
-    std::istringstream lines(read_file(entry.path()));
-    std::string label;
-    std::int64_t total = -1;
-    for (std::string line; std::getline(lines, line);) {
-      const std::string trigger = "desc: Trigger: Client Request: ";
-      if (line.rfind(trigger, 0) == 0) {
-        label = line.substr(trigger.size());
-      } else if (line.rfind("totals: ", 0) == 0 || line.rfind("summary: ", 0) == 0) {
-        total = std::stoll(line.substr(line.find(' ') + 1));
-      }
-    }
-    BOOST_TEST(!label.empty(), file << " has no client-request trigger");
-    instructions_by_label[label].push_back(total);
-  }
-
+  auto instructions_by_label = read_dumps(dir.path);
   const std::vector<std::string> expected = {
       "BM_TinySum/10 iterations=1", "BM_TinySum/1000 iterations=1", "BM_TinyHeavySetup iterations=1",
       "BM_TinyAlloc iterations=1", "BM_TinyThreads/threads:2 iterations=1"};
@@ -288,6 +299,76 @@ BOOST_AUTO_TEST_CASE(callgrind_writes_one_named_dump_per_run,
   BOOST_TEST(big[0] >= small[0] + 990);
   // The setup is not: two million iterations before the scope leave no trace.
   BOOST_TEST(instructions_by_label["BM_TinyHeavySetup iterations=1"][0] < 100000);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
+
+// Plain BENCHMARK functions linked with perfgate::benchmark_main: no
+// MeasuredScope, no main of their own.
+BOOST_AUTO_TEST_SUITE(benchmark_main)
+
+BOOST_AUTO_TEST_CASE(plain_functions_get_the_context_and_allocation_counts) {
+  TempDir dir;
+  const fs::path out = dir.path / "out.json";
+  const int rc = run(shell_quote(PERFGATE_PLAIN_BENCH) + " --benchmark_min_time=0 --benchmark_format=json > " +
+                     shell_quote(out));
+  BOOST_TEST_REQUIRE(rc == 0);
+  const auto json = nlohmann::json::parse(read_file(out));
+
+  // The suite's own build type and compiler, from the suite's compilation.
+  const auto& context = json.at("context");
+  BOOST_TEST(context.at("build_type").get<std::string>() == PERFGATE_EXPECTED_BUILD_TYPE);
+  const std::string compiler = context.at("compiler").get<std::string>();
+  BOOST_TEST((compiler.rfind("gcc ", 0) == 0 || compiler.rfind("clang ", 0) == 0), compiler);
+  BOOST_TEST(context.at("gate_inject").get<std::string>() == "none");
+  BOOST_TEST(context.contains("hw_counters"));
+
+  std::map<std::string, nlohmann::json> by_name;
+  for (const auto& b : json.at("benchmarks")) {
+    by_name[b.at("name").get<std::string>()] = b;
+  }
+  BOOST_TEST_REQUIRE(by_name.count("BM_PlainAlloc") == 1);
+  // Without a scope the whole function is counted, as stock Google Benchmark
+  // does: the loop's two allocations and whatever the run itself allocates.
+  BOOST_TEST(by_name["BM_PlainAlloc"].at("allocs_per_iter").get<double>() >= 2.0);
+  BOOST_TEST(by_name["BM_PlainAlloc"].contains("max_bytes_used"));
+}
+
+BOOST_AUTO_TEST_CASE(callgrind_writes_one_dump_per_plain_benchmark,
+                     *boost::unit_test::enable_if<k_can_run_callgrind>()) {
+  const std::string valgrind = PERFGATE_VALGRIND;
+  BOOST_TEST_REQUIRE(!valgrind.empty(), "valgrind not found: scripts/install-deps installs it");
+  TempDir first;
+  TempDir second;
+  BOOST_TEST_REQUIRE(run_under_callgrind(valgrind, PERFGATE_PLAIN_BENCH, first.path) == 0,
+                     read_file(first.path / "stderr"));
+  BOOST_TEST_REQUIRE(run_under_callgrind(valgrind, PERFGATE_PLAIN_BENCH, second.path) == 0,
+                     read_file(second.path / "stderr"));
+  auto dumps = read_dumps(first.path);
+  auto again = read_dumps(second.path);
+
+  // One dump per benchmark, whatever the repetitions: its allocation-counting
+  // run, of min(16, iterations) iterations.
+  const std::vector<std::string> expected = {"BM_PlainSum/10 iterations=1", "BM_PlainSum/1000 iterations=1",
+                                             "BM_PlainFixed/iterations:40 iterations=16",
+                                             "BM_PlainAlloc iterations=1",
+                                             "BM_PlainThreads/threads:2 iterations=1"};
+  BOOST_TEST(dumps.size() == expected.size());
+  for (const auto& label : expected) {
+    BOOST_TEST_CONTEXT(label) {
+      BOOST_TEST_REQUIRE(dumps.count(label) == 1);
+      BOOST_TEST_REQUIRE(dumps[label].size() == 1u);
+      BOOST_TEST(dumps[label][0] > 0);
+      // Deterministic from one process to the next.
+      BOOST_TEST_REQUIRE(again.count(label) == 1);
+      BOOST_TEST(again[label] == dumps[label]);
+    }
+  }
+  // The benchmark's loop is collected: 990 more additions cost at least 990
+  // instructions.
+  BOOST_TEST(dumps["BM_PlainSum/1000 iterations=1"][0] >= dumps["BM_PlainSum/10 iterations=1"][0] + 990);
+  // Sixteen iterations of 100 additions each.
+  BOOST_TEST(dumps["BM_PlainFixed/iterations:40 iterations=16"][0] >= 16 * 100);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

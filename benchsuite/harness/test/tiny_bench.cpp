@@ -5,7 +5,7 @@
 #include <numeric>
 #include <vector>
 
-#include "harness/harness.hpp"
+#include "perfgate/harness.hpp"
 
 namespace {
 

@@ -1,5 +1,5 @@
-// benchsuite/harness/harness.cpp — MeasuredScope and the suites' main.
-#include "harness/harness.hpp"
+// benchsuite/harness/src/harness.cpp — MeasuredScope and the suites' main.
+#include "perfgate/harness.hpp"
 
 #include <malloc.h>
 
@@ -10,16 +10,10 @@
 #include <string>
 #include <string_view>
 
-#include "harness/callgrind.hpp"
-#include "harness/instance_names.hpp"
-#include "harness/memory_manager.hpp"
-
-#ifndef PERFGATE_BUILD_TYPE
-#error "PERFGATE_BUILD_TYPE must be defined by the build (our CMAKE_BUILD_TYPE)"
-#endif
-#ifndef PERFGATE_GATE_INJECT
-#error "PERFGATE_GATE_INJECT must be defined by the build (the GATE_INJECT value, may be empty)"
-#endif
+#include "callgrind.hpp"
+#include "instance_names.hpp"
+#include "perfgate/harness/memory_manager.hpp"
+#include "run_dumps.hpp"
 
 namespace perfgate::harness {
 namespace {
@@ -157,23 +151,20 @@ MeasuredScope::~MeasuredScope() {
     const std::string label =
         (name != nullptr ? *name : std::string("unknown")) + " iterations=" + std::to_string(m_state.iterations());
     callgrind::dump(label.c_str());
+    note_scope_dump();
   }
 }
 
 namespace {
 
-// The compiler that built the suite: part of the runner's fingerprint, since
-// a new compiler moves every number.
-std::string compiler_context() {
-#if defined(__clang__)
-  return "clang " + std::to_string(__clang_major__) + "." + std::to_string(__clang_minor__) + "." +
-         std::to_string(__clang_patchlevel__);
-#elif defined(__GNUC__)
-  return "gcc " + std::to_string(__GNUC__) + "." + std::to_string(__GNUC_MINOR__) + "." +
-         std::to_string(__GNUC_PATCHLEVEL__);
-#else
-  return "unknown";
-#endif
+// CMake passes no optimisation flag at all when a build chose no build type;
+// such code is judged like a Debug build, which is what it is.
+std::string build_type_context(const BuildInfo& build) {
+  const std::string_view type = build.build_type != nullptr ? build.build_type : "";
+  if (!type.empty()) {
+    return std::string(type);
+  }
+  return build.optimized ? "none" : "Debug";
 }
 
 }  // namespace
@@ -194,7 +185,7 @@ void keep_freed_memory_mapped() noexcept { (void)mallopt(M_TRIM_THRESHOLD, std::
 }  // namespace
 #endif
 
-int run_main(int argc, char** argv) {
+int run_main(int argc, char** argv, const BuildInfo& build) {
 #if defined(PERFGATE_KEEP_FREED_MEMORY_MAPPED)
   keep_freed_memory_mapped();
 #endif
@@ -203,15 +194,19 @@ int run_main(int argc, char** argv) {
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) {
     return 1;
   }
-  const std::string_view inject = PERFGATE_GATE_INJECT;
-  benchmark::AddCustomContext("build_type", PERFGATE_BUILD_TYPE);
-  benchmark::AddCustomContext("compiler", compiler_context());
+  const std::string_view inject = build.gate_inject != nullptr ? build.gate_inject : "";
+  benchmark::AddCustomContext("build_type", build_type_context(build));
+  benchmark::AddCustomContext("compiler", build.compiler != nullptr ? build.compiler : "unknown");
   benchmark::AddCustomContext("gate_inject", inject.empty() ? "none" : std::string(inject));
   benchmark::AddCustomContext("hw_counters", hw_counters_context());
 
-  CountingMemoryManager memory_manager;
-  benchmark::RegisterMemoryManager(&memory_manager);
-  if (callgrind::running_on_valgrind() && !flags.list_tests) {
+  // Under callgrind the memory manager also collects the benchmarks that
+  // have no MeasuredScope (run_dumps.hpp).
+  CountingMemoryManager counting;
+  CollectingMemoryManager collecting;
+  const bool instrumented = callgrind::running_on_valgrind() && !flags.list_tests;
+  benchmark::RegisterMemoryManager(instrumented ? static_cast<benchmark::MemoryManager*>(&collecting) : &counting);
+  if (instrumented) {
     if (flags.interleaving) {
       std::cerr << argv[0]
                 << ": error: running under callgrind with '--benchmark_enable_random_interleaving': dumps are named by "

@@ -1,4 +1,4 @@
-// benchsuite/harness/instance_names.hpp — which benchmark instance is running
+// benchsuite/harness/src/instance_names.hpp — which benchmark instance is running
 // now. Google Benchmark 1.7 does not tell a running benchmark its own name, so
 // under callgrind the harness lists the instances first and follows the
 // reports to know which one comes next.

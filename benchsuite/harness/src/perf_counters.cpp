@@ -1,6 +1,6 @@
-// benchsuite/harness/perf_counters.cpp — perf_event_open group of four
+// benchsuite/harness/src/perf_counters.cpp — perf_event_open group of four
 // hardware events on the calling thread.
-#include "harness/perf_counters.hpp"
+#include "perfgate/harness/perf_counters.hpp"
 
 #include <linux/perf_event.h>
 #include <sys/ioctl.h>

@@ -1,4 +1,4 @@
-// benchsuite/harness/perf_counters.hpp — hardware counters of the calling
+// perfgate/harness/perf_counters.hpp — hardware counters of the calling
 // thread through perf_event_open: instructions, cycles, branch misses and
 // cache misses, user space only, opened and read as one group.
 #pragma once

@@ -1,8 +1,8 @@
-// benchsuite/harness/callgrind.cpp — the callgrind client requests. The macros
+// benchsuite/harness/src/callgrind.cpp — the callgrind client requests. The macros
 // expand to inline assembly that is a no-op on real hardware, so calling them
 // outside valgrind would be harmless; we still skip them to keep the cost of
 // an uninstrumented run at one branch.
-#include "harness/callgrind.hpp"
+#include "callgrind.hpp"
 
 // valgrind's headers cast the C way and shadow names; they are not our code.
 #pragma GCC diagnostic push

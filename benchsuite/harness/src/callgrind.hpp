@@ -1,4 +1,4 @@
-// benchsuite/harness/callgrind.hpp — callgrind client requests behind plain
+// benchsuite/harness/src/callgrind.hpp — callgrind client requests behind plain
 // functions, so that valgrind's macros stay in one translation unit.
 #pragma once
 

@@ -1,6 +1,6 @@
-// benchsuite/harness/memory_manager.cpp — the replaced global operator new and
+// benchsuite/harness/src/memory_manager.cpp — the replaced global operator new and
 // delete (every form) and the counters they update while counting is active.
-#include "harness/memory_manager.hpp"
+#include "perfgate/harness/memory_manager.hpp"
 
 #include <malloc.h>
 

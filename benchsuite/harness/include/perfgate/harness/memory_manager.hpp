@@ -1,4 +1,4 @@
-// benchsuite/harness/memory_manager.hpp — counts heap allocations made through
+// perfgate/harness/memory_manager.hpp — counts heap allocations made through
 // the global operator new while a measurement is active, for Google
 // Benchmark's MemoryManager hook.
 #pragma once

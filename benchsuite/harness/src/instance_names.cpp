@@ -1,10 +1,12 @@
-// benchsuite/harness/instance_names.cpp — listing the benchmark instances and
+// benchsuite/harness/src/instance_names.cpp — listing the benchmark instances and
 // following the reports to know which one runs now.
-#include "harness/instance_names.hpp"
+#include "instance_names.hpp"
 
 #include <atomic>
 #include <sstream>
 #include <utility>
+
+#include "run_dumps.hpp"
 
 namespace perfgate::harness {
 namespace {
@@ -78,6 +80,9 @@ void InstanceTrackingReporter::ReportRuns(const std::vector<Run>& reports) {
     const std::string name = run.run_name.str();
     for (std::size_t i = g_next.load(std::memory_order_acquire); i < g_order.size(); ++i) {
       if (g_order[i] == name) {
+        // The instance that ran last is reported now: its allocation-counting
+        // run, when collected, is dumped under its name.
+        dump_reported_run(name, counting_run_iterations(run.iterations, run.threads));
         g_next.store(i + 1, std::memory_order_release);
         break;
       }
