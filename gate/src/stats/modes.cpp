@@ -41,12 +41,12 @@ Split split_checked(std::span<const double> samples, const ModeCriteria& criteri
   Split whole;
   whole.low = order;
   whole.low_median = median(samples);
-  if (n < std::max<std::size_t>(criteria.min_samples, 3)) return whole;
+  const std::size_t smallest = std::max<std::size_t>(criteria.min_cluster, 1);
+  if (n < std::max<std::size_t>(criteria.min_samples, 3) || n < 2 * smallest) return whole;
 
-  // The widest gap between neighbours; either side of it may be a single
-  // sample, which is how one stray repetition is told apart.
-  std::size_t cut = 1;
-  for (std::size_t c = 2; c < n; ++c) {
+  // The widest gap between neighbours that leaves min_cluster on each side.
+  std::size_t cut = smallest;
+  for (std::size_t c = smallest + 1; c + smallest <= n; ++c) {
     if (samples[order[c]] - samples[order[c - 1]] > samples[order[cut]] - samples[order[cut - 1]]) cut = c;
   }
   const double gap = samples[order[cut]] - samples[order[cut - 1]];

@@ -95,27 +95,32 @@ NullDistribution u_with_ties(std::span<const std::size_t> group_sizes, std::size
   const std::size_t m = pooled - n;
   const std::size_t width = 2 * m * n + 1;
   // dp[k·width + s]: ways to place k contender values among the groups seen
-  // so far with 2·U = s.
+  // so far with 2·U = s. Only s in [lo[k], hi[k]] can be non-zero: the
+  // loops stay within that band, which is narrow for the first groups.
   std::vector<double> dp((n + 1) * width, 0.0);
+  std::vector<std::size_t> lo(n + 1, width);
+  std::vector<std::size_t> hi(n + 1, 0);
   dp[0] = 1;
+  lo[0] = 0;
   std::size_t before = 0;  // pooled values in the groups already placed
   for (std::size_t t : group_sizes) {
     // Descending k: a state moves only to a larger k (c ≥ 1) or stays (c = 0),
     // so every state is read before anything is added to it.
     for (std::size_t k = std::min(n, before) + 1; k-- > 0;) {
+      if (lo[k] > hi[k]) continue;  // no way to have placed k so far
       const std::size_t others_before = before - k;
       if (others_before > m) continue;  // more others than exist: an empty state
-      double* from = &dp[k * width];
+      const double* from = &dp[k * width];
       for (std::size_t c = 1; c <= t && k + c <= n; ++c) {
         // c contender values in this group beat every other value before it
         // (2 each in doubled units) and tie with the group's t − c others
         // (1 each); C(t, c) ways to choose which of the group they are.
         const std::size_t shift = 2 * c * others_before + c * (t - c);
         const double ways = binomial(t, c);
-        double* to = &dp[(k + c) * width];
-        for (std::size_t s = 0; s + shift < width; ++s) {
-          if (from[s] != 0) to[s + shift] += ways * from[s];
-        }
+        double* to = &dp[(k + c) * width + shift];
+        for (std::size_t s = lo[k]; s <= hi[k]; ++s) to[s] += ways * from[s];
+        lo[k + c] = std::min(lo[k + c], lo[k] + shift);
+        hi[k + c] = std::max(hi[k + c], hi[k] + shift);
       }
     }
     before += t;

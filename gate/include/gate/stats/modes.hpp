@@ -15,11 +15,16 @@ namespace gate::stats {
 struct ModeCriteria {
   /// Fewer samples are never split: a mode needs company to be told from noise.
   std::size_t min_samples = 5;
+  /// Each cluster holds at least this many samples. A single stray
+  /// repetition is left to the rank test, which it can cost at most the
+  /// pairs it is part of (n of n·m); splitting it off would cost the test a
+  /// sample, and at the smallest sizes that can be all its reach.
+  std::size_t min_cluster = 2;
   /// The gap between the clusters must exceed this many pooled within-cluster
   /// standard deviations, and the distance between their medians
   /// min_separation of them. Stricter than bimodality()'s 4 and 6 because a
-  /// cluster here may be a single sample: at 4 and 6, 3.7% of lognormal
-  /// samples (σ = 0.3) of 10 split by mistake, at 6 and 8 0.7%
+  /// cluster here may hold two samples: at 4 and 6, 1.3% of lognormal samples
+  /// (σ = 0.3) of 10 split by mistake, at 6 and 8 0.15%
   /// (tests/modes_test.cpp re-checks the rates).
   double min_gap = 6;
   double min_separation = 8;
@@ -50,8 +55,8 @@ struct Split {
 /// clearly: the gap exceeds min_gap and the distance of the clusters'
 /// medians min_separation pooled within-cluster standard deviations (n − 2
 /// degrees of freedom), and the medians are at least min_relative_separation
-/// apart. A cluster may hold a single sample, which
-/// is how a lone fast or slow repetition is set apart. Not split below
+/// apart, and each cluster holds at least min_cluster samples: two fast
+/// repetitions of ten are a mode, one is an outlier. Not split below
 /// min_samples. Throws gate::Error for empty input, NaN or infinity.
 [[nodiscard]] Split split_modes(std::span<const double> samples, const ModeCriteria& criteria = {});
 
