@@ -1,15 +1,23 @@
 // benchsuite/tools/gen_pair.cpp — writes a baseline/contender pair of synthetic
 // Google Benchmark 1.7.1 JSON files for the end-to-end "pure noise is not a
-// regression" test and for measuring ingest and comparison at scale.
+// regression" test, for measuring ingest and comparison at scale, and for
+// measuring what the gate catches (scripts/stats-check).
 //
 //   gen_pair OUT_BASELINE OUT_CONTENDER [--benchmarks 5000] [--repetitions 10]
-//            [--seed N] [--slower NAME=FACTOR ...]
+//            [--seed N] [--slower NAME=FACTOR ...] [--noise CV]
+//            [--changed K --change FRACTION [--list-changed FILE]] [--outliers P]
 //
 // Every benchmark gets a median (log-uniform between 20 ns and 5 ms) and a
-// coefficient of variation (uniform 5–15%). Both files draw their samples
-// independently from the same lognormal distribution, so any difference
-// between them is noise — except for the benchmarks named with --slower,
-// whose contender samples are multiplied by FACTOR. Names are
+// coefficient of variation (uniform 5–15%, or CV for all with --noise). Both
+// files draw their samples independently from the same lognormal
+// distribution, so any difference between them is noise — except for the
+// benchmarks named with --slower, whose contender samples are multiplied by
+// FACTOR, and for K benchmarks chosen at random (by the seed) with --changed,
+// whose contender samples are multiplied by 1 + FRACTION; --list-changed
+// writes their names, one a line. With --outliers, each repetition of either
+// file is, with probability P, slowed by a factor uniform in [1.2, 2] — a
+// repetition another job preempted. The options change nothing else: the
+// same seed gives the same samples with and without them. Names are
 // "BM_Family<k>/<size>" (eight sizes per family, 8 to 1024), as
 // Google Benchmark names a ->Range() family. Every seventh benchmark reports
 // in microseconds and every third sets items_per_second, so that unit
@@ -36,6 +44,11 @@ struct Options {
   int repetitions = 10;
   std::uint64_t seed = 1;
   std::map<std::string, double> slower;  ///< benchmark name → factor
+  double noise = 0;                       ///< every benchmark's CV; 0: uniform 5–15%
+  int changed = 0;                        ///< benchmarks chosen at random to change
+  double change = 0;                      ///< their contender samples × (1 + change)
+  std::string list_changed;               ///< where to write their names
+  double outliers = 0;                    ///< probability of a preempted repetition
 };
 
 /// The parameters shared by both files: what a benchmark "really" costs.
@@ -49,13 +62,15 @@ struct Spec {
   bool items = false;      ///< sets items_per_second
   double items_per_iter = 0;
   double cpu_share = 1.0;  ///< cpu_time / real_time
+  bool changed = false;    ///< chosen by --changed
 };
 
 [[noreturn]] void usage(const std::string& why) {
   std::fprintf(stderr,
                "gen_pair: %s\n"
                "usage: gen_pair OUT_BASELINE OUT_CONTENDER [--benchmarks N] [--repetitions N] [--seed N]\n"
-               "                [--slower NAME=FACTOR ...]\n",
+               "                [--slower NAME=FACTOR ...] [--noise CV]\n"
+               "                [--changed K --change FRACTION [--list-changed FILE]] [--outliers P]\n",
                why.c_str());
   std::exit(2);
 }
@@ -64,6 +79,13 @@ long parse_int(const std::string& flag, const std::string& text, long min) {
   char* end = nullptr;
   long v = std::strtol(text.c_str(), &end, 10);
   if (text.empty() || *end != '\0' || v < min) usage("bad value '" + text + "' for " + flag);
+  return v;
+}
+
+double parse_fraction(const std::string& flag, const std::string& text, double min) {
+  char* end = nullptr;
+  double v = std::strtod(text.c_str(), &end);
+  if (text.empty() || *end != '\0' || !std::isfinite(v) || !(v >= min)) usage("bad value '" + text + "' for " + flag);
   return v;
 }
 
@@ -90,6 +112,17 @@ Options parse_args(int argc, char** argv) {
       double f = std::strtod(v.c_str() + eq + 1, &end);
       if (*end != '\0' || !(f > 0) || !std::isfinite(f)) usage("bad factor in '" + v + "'");
       o.slower[v.substr(0, eq)] = f;
+    } else if (a == "--noise") {
+      o.noise = parse_fraction(a, value(), 0);
+    } else if (a == "--changed") {
+      o.changed = static_cast<int>(parse_int(a, value(), 0));
+    } else if (a == "--change") {
+      o.change = parse_fraction(a, value(), -0.99);
+    } else if (a == "--outliers") {
+      o.outliers = parse_fraction(a, value(), 0);
+      if (o.outliers > 1) usage("--outliers is a probability, not more than 1");
+    } else if (a == "--list-changed") {
+      o.list_changed = value();
     } else if (a.rfind("--", 0) == 0) {
       usage("unknown option '" + a + "'");
     } else {
@@ -97,6 +130,7 @@ Options parse_args(int argc, char** argv) {
     }
   }
   if (positional.size() != 2) usage("want two output files");
+  if (o.changed > o.benchmarks) usage("--changed is more than --benchmarks");
   o.baseline_path = positional[0];
   o.contender_path = positional[1];
   return o;
@@ -117,12 +151,24 @@ std::vector<Spec> make_specs(const Options& o) {
     std::snprintf(name, sizeof name, "BM_Family%d/%d", s.family, 8 << s.instance);
     s.name = name;
     s.median_ns = std::exp(log_median(rng));
-    s.cv = cv(rng);
+    s.cv = cv(rng);  // drawn even with --noise, so that the medians stay those of the seed
+    if (o.noise > 0) s.cv = o.noise;
     s.micro = i % 7 == 6;
     s.items = i % 3 == 0;
     s.items_per_iter = static_cast<double>(8 << s.instance);
     s.cpu_share = cpu_share(rng);
     specs.push_back(std::move(s));
+  }
+  if (o.changed > 0) {
+    // A stream of its own, so that the choice leaves every sample as it was.
+    std::mt19937_64 pick(o.seed * 0xD1B54A32D192ED03ULL + 3);
+    std::vector<int> order(static_cast<std::size_t>(o.benchmarks));
+    for (int i = 0; i < o.benchmarks; ++i) order[static_cast<std::size_t>(i)] = i;
+    for (int i = 0; i < o.changed; ++i) {  // the first steps of a Fisher–Yates shuffle
+      std::uniform_int_distribution<int> rest(i, o.benchmarks - 1);
+      std::swap(order[static_cast<std::size_t>(i)], order[static_cast<std::size_t>(rest(pick))]);
+      specs[static_cast<std::size_t>(order[static_cast<std::size_t>(i)])].changed = true;
+    }
   }
   for (const auto& [name, factor] : o.slower) {
     bool found = false;
@@ -164,6 +210,10 @@ void write_file(const std::string& path, const Options& o, const std::vector<Spe
   // The two files draw independent noise from the same distributions.
   std::mt19937_64 rng(o.seed * 0x9E3779B97F4A7C15ULL + (contender ? 2 : 1));
   std::normal_distribution<double> normal(0.0, 1.0);
+  // Outliers come from a stream of their own, so that without them every
+  // sample is what it always was.
+  std::mt19937_64 preempt(o.seed * 0xA24BAED4963EE407ULL + (contender ? 5 : 4));
+  std::uniform_real_distribution<double> chance(0.0, 1.0);
 
   std::fprintf(f,
                "{\n  \"context\": {\n    \"date\": \"2026-01-01T00:00:00+00:00\",\n    \"host_name\": \"gen-pair\",\n"
@@ -183,6 +233,7 @@ void write_file(const std::string& path, const Options& o, const std::vector<Spe
     if (contender) {
       auto it = o.slower.find(s.name);
       if (it != o.slower.end()) factor = it->second;
+      if (s.changed) factor *= 1 + o.change;
     }
     double sigma = std::sqrt(std::log(1.0 + s.cv * s.cv));
     double scale = s.micro ? 1e-3 : 1.0;
@@ -191,6 +242,7 @@ void write_file(const std::string& path, const Options& o, const std::vector<Spe
     std::vector<double> real, cpu, items;
     for (int r = 0; r < o.repetitions; ++r) {
       double t = s.median_ns * factor * std::exp(sigma * normal(rng));
+      if (o.outliers > 0 && chance(preempt) < o.outliers) t *= 1.2 + 0.8 * chance(preempt);
       real.push_back(t * scale);
       cpu.push_back(t * s.cpu_share * scale);
       items.push_back(s.items_per_iter / (t * 1e-9));
@@ -240,5 +292,13 @@ int main(int argc, char** argv) {
   std::vector<Spec> specs = make_specs(o);
   write_file(o.baseline_path, o, specs, false);
   write_file(o.contender_path, o, specs, true);
+  if (!o.list_changed.empty()) {
+    std::FILE* f = std::fopen(o.list_changed.c_str(), "wb");
+    if (f == nullptr) usage("cannot write '" + o.list_changed + "'");
+    for (const auto& s : specs) {
+      if (s.changed) std::fprintf(f, "%s\n", s.name.c_str());
+    }
+    if (std::fclose(f) != 0) usage("cannot write '" + o.list_changed + "'");
+  }
   return 0;
 }
