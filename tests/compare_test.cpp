@@ -61,7 +61,7 @@ BOOST_AUTO_TEST_CASE(a_benchmark_25_percent_slower_regresses_alone_with_its_numb
   BOOST_TEST(v.n_contender == 10u);
   BOOST_TEST(*v.p_value < 0.001);
   BOOST_TEST(*v.q_value >= *v.p_value);
-  BOOST_TEST((v.test == Test::mann_whitney));
+  BOOST_TEST((v.test == Test::rank_beyond_limit));
   BOOST_TEST(to_string(v.statistic) == "median");
 }
 
@@ -431,37 +431,60 @@ BOOST_AUTO_TEST_CASE(identical_code_cannot_fail_on_timing_but_still_on_counts_an
   BOOST_TEST(same_code.exit_code() == 1);
 }
 
-BOOST_AUTO_TEST_CASE(bimodal_samples_are_flagged_with_their_modes_instead_of_judged) {
+BOOST_AUTO_TEST_CASE(bimodal_samples_are_judged_like_with_like_and_never_unchanged_across_a_mode) {
   // Six repetitions near 1.02 µs, four near 1.31 µs: a median of these lands in either mode by chance.
   std::vector<double> two_modes = {1018, 1021, 1020, 1310, 1023, 1305, 1019, 1312, 1022, 1309};
   auto base = bundle({bench("BM_M", {metric("cpu_time", samples(1000, 0.01, 11))})}, "b");
   auto cont = bundle({bench("BM_M", {metric("cpu_time", two_modes)})}, "c");
   auto c = compare(base, cont, default_policy());
   const Verdict* v = find(c, "BM_M", "cpu_time");
+  // The contender has a mode the baseline lacks: not unchanged, and both modes are named.
   BOOST_TEST((v->status == Status::noisy));
-  BOOST_TEST(contains(v->note(), "bimodal: modes 1.02 µs (6) and 1.31 µs (4) in the contender: the verdict depends on "
-                               "which mode the median fell in"),
-             v->note());
+  BOOST_TEST(contains(v->note(), "two modes: contender 1.02 µs (6) and 1.31 µs (4)"), v->note());
+  BOOST_TEST(contains(v->note(), "one side has a mode the other lacks"), v->note());
   BOOST_TEST(c.exit_code() == 0);
-  // Either side: a bimodal baseline is flagged the same way.
+  // Either side: a bimodal baseline is named the same way.
   auto reverse = compare(cont, base, default_policy());
-  BOOST_TEST(contains(find(reverse, "BM_M", "cpu_time")->note(), "in the baseline"));
-  // A change beyond the limit from either mode is no mode switch: judged, with the modes noted.
+  BOOST_TEST(contains(find(reverse, "BM_M", "cpu_time")->note(), "two modes: baseline 1.02 µs (6)"),
+             find(reverse, "BM_M", "cpu_time")->note());
+  // Both modes doubled: the mode holding the work is twice as slow — regressed, with the modes noted.
   std::vector<double> doubled;
   for (double x : two_modes) doubled.push_back(2 * x);
   auto far = compare(base, bundle({bench("BM_M", {metric("cpu_time", doubled)})}, "c"), default_policy());
-  BOOST_TEST((find(far, "BM_M", "cpu_time")->status == Status::regressed));
-  BOOST_TEST(contains(find(far, "BM_M", "cpu_time")->note(), "(the verdict holds for either mode)"));
-  // Two modes 4% apart around an unchanged baseline: unchanged whichever mode the median takes.
+  BOOST_TEST((find(far, "BM_M", "cpu_time")->status == Status::regressed), find(far, "BM_M", "cpu_time")->note());
+  BOOST_TEST(contains(find(far, "BM_M", "cpu_time")->note(), "two modes: contender"));
+  // Two modes 4% apart are no modes for a +10% limit: unchanged.
   std::vector<double> close = {1000, 1001, 999, 1040, 1002, 1041, 998, 1039, 1000, 1042};
   auto a_a = compare(bundle({bench("BM_M", {metric("cpu_time", close)})}, "b"),
                      bundle({bench("BM_M", {metric("cpu_time", close)})}, "c"), default_policy());
   BOOST_TEST((find(a_a, "BM_M", "cpu_time")->status == Status::unchanged));
-  BOOST_TEST(contains(find(a_a, "BM_M", "cpu_time")->note(), "bimodal: modes"));
   // The same shift without two modes is a regression.
   std::vector<double> shifted = {1310, 1312, 1305, 1309, 1311, 1307, 1313, 1306, 1308, 1314};
   auto r = compare(base, bundle({bench("BM_M", {metric("cpu_time", shifted)})}, "c"), default_policy());
   BOOST_TEST((find(r, "BM_M", "cpu_time")->status == Status::regressed));
+}
+
+// BM_MazeHit/100 on this project's machine: most repetitions at 16 ns, some
+// at 7-9 ns. Mixed into one rank test the fast ones hid a doubling (q = 0.07
+// among 95 tests); compared mode against mode it is plain.
+BOOST_AUTO_TEST_CASE(a_fast_mode_does_not_hide_a_doubling) {
+  const std::vector<double> before = {7.4, 16.1, 16.3, 8.1, 16.0, 16.4, 8.9, 16.2, 16.1, 16.3};
+  std::vector<double> after;
+  for (double x : before) after.push_back(2 * x);
+  std::vector<Benchmark> base_benches, cont_benches;
+  base_benches.push_back(bench("BM_MazeHit/100", {metric("cpu_time", before)}));
+  cont_benches.push_back(bench("BM_MazeHit/100", {metric("cpu_time", after)}));
+  // 94 other benchmarks, unchanged, as in the suite it came from.
+  for (unsigned i = 0; i < 94; ++i) {
+    const std::string name = "BM_Other/" + std::to_string(i);
+    base_benches.push_back(bench(name, {metric("cpu_time", samples(1000, 0.02, 3 * i + 1))}));
+    cont_benches.push_back(bench(name, {metric("cpu_time", samples(1000, 0.02, 3 * i + 2))}));
+  }
+  auto c = compare(bundle(base_benches, "b"), bundle(cont_benches, "c"), default_policy());
+  const Verdict* v = find(c, "BM_MazeHit/100", "cpu_time");
+  BOOST_TEST((v->status == Status::regressed), v->note());
+  BOOST_TEST(*v->q_value < 0.05);
+  BOOST_TEST(c.exit_code() == 1);
 }
 
 BOOST_AUTO_TEST_CASE(callgrind_counts_of_several_threads_are_not_judged_exactly) {

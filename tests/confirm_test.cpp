@@ -61,7 +61,7 @@ Comparison one_suspect(const Policy& policy = bench_policy()) {
   v.status = Status::suspect;
   v.kind = MetricKind::noisy;
   v.statistic = Statistic{StatisticKind::median};
-  v.test = Test::mann_whitney;
+  v.test = Test::rank_beyond_limit;
   v.baseline = 700;
   v.contender = 1000;
   v.change = 1000.0 / 700 - 1;
@@ -108,7 +108,7 @@ BOOST_AUTO_TEST_CASE(an_unconfirmed_suspect_fails_and_a_confirmed_one_is_a_regre
   // The second step's numbers, as values.
   BOOST_REQUIRE(v->confirmation.has_value());
   BOOST_TEST(to_string(v->confirmation->status) == "regressed");
-  BOOST_TEST((v->confirmation->test == Test::signed_rank));
+  BOOST_TEST((v->confirmation->test == Test::signed_rank_beyond_limit));
   BOOST_TEST(v->confirmation->pairs == 12u);
   BOOST_TEST(*v->confirmation->change > 0.1);
   BOOST_TEST(contains(c.notices.at(0), "1 suspect re-run from '"), c.notices.at(0));

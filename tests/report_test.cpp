@@ -17,7 +17,7 @@ Verdict verdict(const std::string& name, Status s, double change) {
   v.unit = "ns";
   v.status = s;
   v.statistic = Statistic{StatisticKind::median};
-  v.test = Test::mann_whitney;
+  v.test = Test::rank_beyond_limit;
   v.baseline = 1000;
   v.contender = 1000 * (1 + change);
   v.change = change;

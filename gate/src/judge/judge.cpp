@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -18,6 +19,7 @@
 #include "gate/model/metrics.hpp"
 #include "gate/model/units.hpp"
 #include "gate/stats/stats.hpp"
+#include "gate/stats/visibility.hpp"
 #include "judge/judging.hpp"
 
 namespace gate {
@@ -104,24 +106,32 @@ class Judge {
   }
 
   Comparison finish() {
-    // Benjamini–Hochberg across every significance test of this comparison:
-    // with 500 benchmarks of pure noise, about 25 would pass p < 0.05 alone.
-    std::vector<double> ps;
-    ps.reserve(m_pending.size());
-    for (const auto& p : m_pending) ps.push_back(*m_out.verdicts[p.verdict_index].p_value);
-    auto qs = stats::benjamini_hochberg(ps);
+    // Benjamini–Hochberg across the comparison, regressions and improvements
+    // as two families: with 500 benchmarks of pure noise about 25 would pass
+    // p < 0.05 alone, and an improvement claimed by mistake must not raise
+    // the bar for a regression. Tests that can never be significant at their
+    // sizes are left out of the family (Tarone's rule), so that they do not
+    // raise it either; the notice says which and what would let them see.
+    std::vector<double> p_up, s_up, p_down, s_down;
+    for (const auto& p : m_pending) {
+      p_up.push_back(p.context.p_up);
+      s_up.push_back(p.context.smallest_up);
+      p_down.push_back(p.context.p_down);
+      s_down.push_back(p.context.smallest_down);
+    }
+    const double alpha = m_policy.defaults.alpha;
+    const auto up = stats::adjust_seeing(p_up, s_up, alpha);
+    const auto down = stats::adjust_seeing(p_down, s_down, alpha);
     for (std::size_t i = 0; i < m_pending.size(); ++i) {
       Verdict& v = m_out.verdicts[m_pending[i].verdict_index];
-      v.q_value = qs[i];
-      detail::decide_noisy(v, m_pending[i].context, m_policy.defaults.alpha, m_policy, m_timing);
-      if (m_pending[i].context.noise_floor && *m_pending[i].context.noise_floor > m_policy.defaults.noise_ceiling) {
-        ++m_too_noisy;
-      }
+      detail::decide_noisy(v, m_pending[i].context, up.q[i], down.q[i], alpha, m_policy, m_timing);
+      if (m_pending[i].context.noise_floor > m_policy.defaults.noise_ceiling) ++m_too_noisy;
     }
+    sight(up);
     m_out.method = m_method;
     m_out.policy = m_policy;
     m_out.policy_source = m_policy.source.empty() ? "built-in defaults" : m_policy.source;
-    m_out.alpha = m_policy.defaults.alpha;
+    m_out.alpha = alpha;
     m_out.timing = m_timing;
     add_notices();
     sort_worst_first(m_out.verdicts);
@@ -211,18 +221,24 @@ class Judge {
       m_out.verdicts.push_back(std::move(v));
       return;
     }
+    double floor = 0;
+    std::optional<NoiseEntry> noise;
+    if (m_method == Method::unpaired && m_options.noise) {
+      if (const NoiseEntry* e = m_options.noise->find(suite, cont.name, bm.name)) {
+        noise = *e;
+        floor = calibrated_floor(v, limit, *e);
+      }
+    }
     std::optional<NoisyContext> context = m_method == Method::paired
                                               ? detail::test_paired(v, bm, cm, limit, m_policy)
-                                              : detail::test_unpaired(v, base, cont, bm, cm, limit, m_policy);
+                                              : detail::test_unpaired(v, base, cont, bm, cm, limit, m_policy, floor);
     if (!context) {
       m_out.verdicts.push_back(std::move(v));
       return;
     }
     context->code_unchanged = m_code_unchanged;
-    if (m_method == Method::unpaired) {
-      if (m_options.noise) calibrated_noise(*context, v, suite, cont.name, bm.name);
-      if (v.test != Test::welch) detail::check_modes(*context, bm, cm, v);
-    }
+    context->noise = noise;
+    m_sizes.emplace_back(v.n_baseline, v.n_contender);
     m_pending.push_back({m_out.verdicts.size(), std::move(*context)});
     m_out.verdicts.push_back(std::move(v));
   }
@@ -230,17 +246,42 @@ class Judge {
   // A benchmark's calibrated noise raises its threshold: the change must
   // exceed noise_k × its noise too. The threshold shows the noise only where
   // it decides: when k × noise is above the limit's own relative part.
-  void calibrated_noise(NoisyContext& context, Verdict& v, const std::string& suite, const std::string& bench,
-                        const std::string& metric) {
-    const NoiseEntry* e = m_options.noise->find(suite, bench, metric);
-    if (e == nullptr) return;
-    context.noise = *e;
-    context.noise_floor = m_policy.defaults.noise_k * e->spread;
-    if (*context.noise_floor > context.limit.relative.value_or(0)) {
-      v.threshold = fmt::format("{} (noise: {:g} × {} = {})", context.limit.text, m_policy.defaults.noise_k,
-                                format_quantity(e->spread, "%"), format_quantity(*context.noise_floor, "%"));
+  double calibrated_floor(Verdict& v, const Limit& limit, const NoiseEntry& e) {
+    const double floor = m_policy.defaults.noise_k * e.spread;
+    if (floor > limit.relative.value_or(0)) {
+      v.threshold = fmt::format("{} (noise: {:g} × {} = {})", limit.text, m_policy.defaults.noise_k,
+                                format_quantity(e.spread, "%"), format_quantity(floor, "%"));
       ++m_noise_raised;
     }
+    return floor;
+  }
+
+  // What the regression tests could see, and what would let the others.
+  void sight(const stats::FamilyAdjustment& up) {
+    Sight& s = m_out.sight;
+    s.tests = m_pending.size();
+    s.seeing = up.family;
+    if (s.tests == 0) return;
+    const double alpha = m_policy.defaults.alpha;
+    // The sizes to speak of: the most common ones among the tests that
+    // cannot see, or among all when every test can.
+    std::map<std::pair<std::size_t, std::size_t>, std::size_t> by_size;
+    for (std::size_t i = 0; i < m_pending.size(); ++i) {
+      if (up.q[i] && s.seeing < s.tests) continue;
+      ++by_size[m_sizes[i]];
+    }
+    const auto common = std::max_element(by_size.begin(), by_size.end(),
+                                         [](const auto& a, const auto& b) { return a.second < b.second; })
+                            ->first;
+    s.n_baseline = common.first;
+    s.n_contender = common.second;
+    const stats::Visibility vis = m_method == Method::paired
+                                      ? stats::paired_visibility(s.tests, alpha, common.first)
+                                      : stats::unpaired_visibility(s.tests, alpha, common.first, common.second);
+    s.needed_p = alpha / static_cast<double>(s.seeing > 0 ? s.seeing : s.tests);
+    s.best_p = vis.smallest_p;
+    s.repetitions_needed = vis.repetitions_needed;
+    s.contender_repetitions_needed = vis.contender_repetitions_needed;
   }
 
   // What decided the verdicts, said before the table.
@@ -269,6 +310,30 @@ class Judge {
       }
       m_out.notices.push_back(std::move(note));
     }
+    if (const Sight& s = m_out.sight; s.seeing < s.tests) {
+      std::set<std::string> exact;
+      for (const auto& v : m_out.verdicts) {
+        if (v.test == Test::exact || v.test == Test::fit || v.test == Test::fits_by_round) exact.insert(v.metric);
+      }
+      const std::string unit = m_method == Method::paired ? "rounds" : "repetitions a side";
+      std::string need;
+      if (s.repetitions_needed) {
+        need = fmt::format("{} {} would", *s.repetitions_needed, unit);
+        if (m_method == Method::unpaired && s.contender_repetitions_needed && s.n_baseline != *s.repetitions_needed) {
+          need += fmt::format(" (with the baseline's {}: {} in the contender)", s.n_baseline,
+                              *s.contender_repetitions_needed);
+        }
+      } else {
+        need = "more than 1,000 " + unit + " would";
+      }
+      m_out.notices.push_back(fmt::format(
+          "cannot see: {} of {} timing tests can never be significant — a lone regression among {} tests needs p ≤ "
+          "{:.2g}, and n={}/{} reach at best {:.2g}; {}. {}",
+          s.tests - s.seeing, s.tests, s.tests, m_policy.defaults.alpha / static_cast<double>(s.tests), s.n_baseline,
+          s.n_contender, s.best_p, need,
+          exact.empty() ? std::string("Nothing here is judged exactly instead")
+                        : fmt::format("Judged exactly regardless: {}", fmt::join(exact, ", "))));
+    }
     if (std::any_of(m_out.verdicts.begin(), m_out.verdicts.end(), [](const Verdict& v) { return v.test == Test::welch; })) {
       m_out.notices.push_back("some results hold only aggregates: those were judged by a Welch t-test on means, "
                               "weaker than a rank test on repetitions");
@@ -286,6 +351,7 @@ class Judge {
   Sides m_sides;
   Comparison m_out;
   std::vector<Pending> m_pending;
+  std::vector<std::pair<std::size_t, std::size_t>> m_sizes;  // n of each pending test, for the sight
   bool m_code_unchanged = false;   // of the suite being judged
   std::size_t m_noise_raised = 0;  // thresholds that the calibrated noise raised
   std::size_t m_too_noisy = 0;     // verdicts above the noise ceiling

@@ -62,41 +62,48 @@ struct Sides {
 struct NoisyContext {
   Limit limit;
   /// The contender value the limit is applied to: the contender's median
-  /// (unpaired), or the base median scaled by the median ratio (paired), so
-  /// that an absolute part ("+30ns") keeps its meaning.
+  /// (unpaired, of the mode judged), or the base median scaled by the median
+  /// ratio (paired), so that an absolute part ("+30ns") keeps its meaning.
   double judged = 0;
-  std::optional<double> noise_floor;  ///< noise_k × calibrated noise: the change must exceed it too
+  double noise_floor = 0;             ///< noise_k × calibrated noise (0: none): the change must exceed it too
   std::optional<NoiseEntry> noise;
-  std::string bimodal;                ///< the note, when either side's samples split into two modes
-  bool mode_decides = false;          ///< the verdict would differ with the bimodal side's other mode as its median
-  bool code_unchanged = false;        ///< the suite's code is identical on both sides
+  /// The one-sided tests against the limit: "worse than the limit allows"
+  /// (up) and "better than the limit allows the other way" (down), with the
+  /// smallest p-value each could reach at these sizes (which decides whether
+  /// it can see among this comparison's tests).
+  double p_up = 1;
+  double smallest_up = 1;
+  double p_down = 1;
+  double smallest_down = 1;
+  std::string modes;            ///< "two modes: …; judged mode against mode", when the repetitions split
+  bool unmatched_mode = false;  ///< one side has a mode the other lacks
+  bool code_unchanged = false;  ///< the suite's code is identical on both sides
   std::string_view spread_of = "baseline spread";  ///< what Verdict::spread measures, for the note
 };
 
-/// Tests a noisy metric on two sets of repetitions: fills the verdict's
-/// statistic, values, change, spread, n, test and p-value. Returns the
-/// context to decide it with once its q-value is known, or std::nullopt when
-/// the verdict is already final (too few samples, aggregates without a
-/// spread). `base` and `cont` are the benchmarks the metrics belong to (for
-/// their aggregates).
+/// Tests a noisy metric on two sets of repetitions: the one-sided exact
+/// rank test of the contender against the baseline scaled by the limit
+/// (widened to the noise floor when that is wider), mode against mode when
+/// the repetitions split; fills the verdict's statistic, values, change,
+/// spread, n and test. Returns the context to decide it with once the
+/// comparison's q-values are known, or std::nullopt when the verdict is
+/// already final (too few samples, aggregates without a spread).
 [[nodiscard]] std::optional<NoisyContext> test_unpaired(Verdict& v, const Benchmark& base, const Benchmark& cont,
                                                         const Metric& bm, const Metric& cm, const Limit& limit,
-                                                        const Policy& policy);
+                                                        const Policy& policy, double noise_floor);
 
 /// Tests a noisy metric on same-job A/B pairs: pairs the rounds measured in
-/// both builds and fills the verdict as test_unpaired() does, with the
-/// median ratio and the signed-rank test of the log ratios. Throws
-/// gate::Error when a metric's rounds and samples do not match.
+/// both builds and runs the one-sided signed-rank test of log(head /
+/// allowed), filling the verdict as test_unpaired() does with the median
+/// ratio. Throws gate::Error when a metric's rounds and samples do not match.
 [[nodiscard]] std::optional<NoisyContext> test_paired(Verdict& v, const Metric& bm, const Metric& hm,
                                                       const Limit& limit, const Policy& policy);
 
-/// Notes bimodal samples of either side in `context`, and whether the
-/// verdict depends on which mode a median fell in (unpaired only).
-void check_modes(NoisyContext& context, const Metric& baseline, const Metric& contender, const Verdict& v);
-
-/// Decides a tested noisy metric once its q-value is known: regressed
+/// Decides a tested noisy metric once its q-values are known (nullopt: the
+/// test cannot be significant among this comparison's tests): regressed
 /// (suspect under TimingMode::confirm), improved, noisy or unchanged.
-void decide_noisy(Verdict& v, const NoisyContext& context, double alpha, const Policy& policy, TimingMode timing);
+void decide_noisy(Verdict& v, const NoisyContext& context, const std::optional<double>& q_up,
+                  const std::optional<double>& q_down, double alpha, const Policy& policy, TimingMode timing);
 
 // ---------------------------------------------------------------------------
 // The other kinds of verdict (exact.cpp, targets.cpp, complexity.cpp, sizes.cpp).

@@ -35,9 +35,9 @@ std::string_view to_string(Scope s) {
 std::string_view to_string(Test t) {
   switch (t) {
     case Test::none: return "none";
-    case Test::mann_whitney: return "mann-whitney u";
+    case Test::rank_beyond_limit: return "mann-whitney u beyond the limit";
     case Test::welch: return "welch t (aggregates only)";
-    case Test::signed_rank: return "wilcoxon signed-rank (paired a/b)";
+    case Test::signed_rank_beyond_limit: return "wilcoxon signed-rank beyond the limit (paired a/b)";
     case Test::exact: return "exact";
     case Test::target: return "target";
     case Test::fit: return "fit";

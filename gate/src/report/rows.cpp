@@ -28,14 +28,23 @@ std::string statistics_fact(const Comparison& c) {
   if (c.method == Method::paired) {
     noisy = "median ratio head/base of the same-job a/b pairs";
     if (c.ab) noisy += fmt::format(" ({} rounds, base and head builds interleaved)", c.ab->rounds);
-    noisy += ", two-sided Wilcoxon signed-rank test on the log ratios";
+    noisy += ", one-sided Wilcoxon signed-rank test of log(head / allowed) against the limit";
   } else {
     const bool welch = std::any_of(c.verdicts.begin(), c.verdicts.end(), [](const Verdict& v) { return v.test == Test::welch; });
-    noisy = std::string("median, two-sided Mann-Whitney U") +
+    noisy = std::string("median, one-sided exact Mann-Whitney test of \"worse than the limit allows\" (the contender "
+                        "against the baseline scaled by the limit, mode against mode)") +
             (welch ? " (Welch t on means where only aggregates were recorded)" : "");
   }
-  return fmt::format("noisy metrics: {}, Benjamini-Hochberg q < {}; deterministic metrics: exact against the limit",
-                     noisy, c.alpha);
+  std::string family;
+  if (c.sight.tests > 0) {
+    family = fmt::format(" over {} test{}", c.sight.seeing, c.sight.seeing == 1 ? "" : "s");
+    if (c.sight.seeing > 0) {
+      family += fmt::format(" (a lone regression needs p ≤ {:.2g}; n={}/{} reach {:.2g})", c.sight.needed_p,
+                            c.sight.n_baseline, c.sight.n_contender, c.sight.best_p);
+    }
+  }
+  return fmt::format("noisy metrics: {}, Benjamini-Hochberg q < {}{}; deterministic metrics: exact against the limit",
+                     noisy, c.alpha, family);
 }
 
 std::string headline(const Comparison& c) {

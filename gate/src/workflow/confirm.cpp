@@ -163,7 +163,7 @@ Comparison confirm(Comparison first, const ConfirmOptions& options) {
     auto it = found.find(Key{v.suite, v.name, v.metric});
     const Verdict* a = it == found.end() ? nullptr : it->second;
     const bool judged = a != nullptr && !failed_suites.contains(v.suite) &&
-                        (a->test == Test::fits_by_round || (a->test == Test::signed_rank && a->change.has_value()));
+                        (a->test == Test::fits_by_round || (a->test == Test::signed_rank_beyond_limit && a->change.has_value()));
     if (!judged) {
       ++unjudged;
       std::string why = failed_suites.contains(v.suite) ? "its suite failed in the re-run"

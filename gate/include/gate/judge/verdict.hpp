@@ -53,19 +53,20 @@ enum class Scope {
 
 /// How a verdict was reached.
 enum class Test {
-  none,           ///< nothing was tested (a failure, a new benchmark, too few samples)
-  mann_whitney,   ///< two-sided Mann–Whitney U on the repetitions (unpaired)
-  welch,          ///< Welch's t-test on means, for files with aggregates only (unpaired, weaker)
-  signed_rank,    ///< two-sided Wilcoxon signed-rank on the log ratios of same-job A/B pairs
+  none,               ///< nothing was tested (a failure, a new benchmark, too few samples)
+  rank_beyond_limit,  ///< one-sided exact Mann–Whitney test of the contender against the baseline scaled by the
+                      ///< limit (unpaired), mode against mode when the repetitions split
+  welch,              ///< Welch's t-test on means, for files with aggregates only (unpaired, weaker)
+  signed_rank_beyond_limit,  ///< one-sided Wilcoxon signed-rank test of log(head / allowed) on same-job A/B pairs
   exact,          ///< a deterministic value against its limit, no test
   target,         ///< an absolute bound
   fit,            ///< a complexity class of one fit on each side
   fits_by_round,  ///< complexity classes of same-job A/B fits, round against round
 };
 
-/// "mann-whitney u", "welch t (aggregates only)", "wilcoxon signed-rank
-/// (paired a/b)", "exact", "target", "fit", "fits by round (paired a/b)",
-/// "none".
+/// "mann-whitney u beyond the limit", "welch t (aggregates only)",
+/// "wilcoxon signed-rank beyond the limit (paired a/b)", "exact", "target",
+/// "fit", "fits by round (paired a/b)", "none".
 [[nodiscard]] std::string_view to_string(Test t);
 
 /// What a same-job re-run found for a suspect (workflow/confirm.hpp).
@@ -98,8 +99,12 @@ struct Verdict {
   std::optional<double> contender;  ///< the statistic on the contender's samples
   std::optional<double> change;     ///< contender / baseline − 1 (paired: median ratio − 1), signed as measured
   std::string threshold;            ///< the limit or target as written: "+10%", "+2% and +30ns", "< 10ms"
-  std::optional<double> p_value;    ///< the test's two-sided p-value
-  std::optional<double> q_value;    ///< Benjamini–Hochberg adjusted p-value across this comparison
+  /// The test's p-value: one-sided, of the way the values moved ("worse
+  /// than the limit allows", or "better than it allows the other way").
+  std::optional<double> p_value;
+  /// Its Benjamini–Hochberg adjustment over the comparison's tests of that
+  /// way that can see; none when this test cannot be significant at all.
+  std::optional<double> q_value;
   std::size_t n_baseline = 0;
   std::size_t n_contender = 0;
   /// The robust relative spread the decision looked at: the baseline's
@@ -132,6 +137,24 @@ struct AbSource {
   std::string head_build_dir;
 };
 
+/// What the noisy-metric tests of a comparison could see (docs/statistics.md):
+/// a lone regression among `tests` tests is significant only when its
+/// p-value reaches alpha / tests, so a test whose smallest attainable p-value
+/// is larger can never fail whatever its samples show.
+struct Sight {
+  std::size_t tests = 0;     ///< regression tests of noisy metrics in the comparison
+  std::size_t seeing = 0;    ///< of them, those that can be significant (Tarone's rule); the family size
+  double needed_p = 0;       ///< what a lone regression's p-value must reach (alpha / family, or alpha / tests)
+  double best_p = 1;         ///< the smallest p-value the common sample sizes allow
+  std::size_t n_baseline = 0;   ///< the most common sample sizes of the tests that cannot see
+  std::size_t n_contender = 0;
+  /// Repetitions a side (paired: rounds) that would let a lone regression
+  /// among `tests` be seen; none beyond 1,000.
+  std::optional<std::size_t> repetitions_needed;
+  /// Unpaired: the contender's repetitions that would do with the baseline's as they are.
+  std::optional<std::size_t> contender_repetitions_needed;
+};
+
 /// The outcome of one comparison and where its inputs came from.
 struct Comparison {
   std::vector<Verdict> verdicts;  ///< worst first
@@ -158,6 +181,8 @@ struct Comparison {
   /// Suites whose binary's code (.text hash) is identical on both sides:
   /// their timing differences are reported as noise.
   std::vector<std::string> unchanged_code_suites;
+  /// What the noisy-metric tests could see; tests == 0 when there were none.
+  Sight sight;
 
   /// True when this verdict fails the gate: failed, regressed, target
   /// missed, budget exceeded, and suspect unless the policy lets
