@@ -142,6 +142,7 @@ lacks() { ! grep -qE -- "$2" "$1"; }
 # its input instead of one. Wall and CPU time triple; nothing allocates.
 slower_code() { sed -i 's/constexpr int passes = 1;/constexpr int passes = 3;/' src/work.cpp; grep -q 'passes = 3' src/work.cpp; }
 readme_change() { echo "A sentence about nothing that runs." >> README.md; }
+broken_code() { echo "this is not C++" >> src/work.cpp; }
 
 # The slower code, and main's recorded times made three times longer in the
 # PR's tree: against those, the slower code would look unchanged.
@@ -277,6 +278,33 @@ case_hosted() {
     holds '[.comparisons[1].report.verdicts[] | select(.metric == "cpu_time" or .metric == "real_time")] | length == 0' \
     "$ci/perfgate/report.json"
   expect "one JUnit file of both" has "$ci/perfgate/report.xml" '<testsuite name="bench_work"'
+  finish
+}
+
+# What cannot be judged is never a pass: a checkout without the base commit,
+# and a head that does not build. Both leave a report that says why.
+case_unjudged() {
+  begin_case unjudged
+  make_pr 8 readme_change "README: one more sentence"
+  # actions/checkout's default, fetch-depth 1: the base commit is not there.
+  ci="$case_dir/ci"
+  git init -q "$ci"
+  (cd "$ci" && git remote add origin "file://$origin" &&
+     git fetch -q --no-tags --depth=1 origin "+refs/pull/8/merge:refs/remotes/pull/8/merge" &&
+     git checkout -q --detach "refs/remotes/pull/8/merge")
+  GITHUB_ACTIONS=true check --preset release
+  expect "no base commit: exit 2" [ "$status" -eq 2 ]
+  expect "the report says why" has "$ci/perfgate/report.md" 'fetch-depth: 2'
+  expect "an error annotation says why" has "$case_dir/check.log" '^::error title=perfgate could not judge::.*fetch-depth: 2'
+
+  rm -rf "$case_dir"
+  mkdir -p "$case_dir"
+  make_pr 9 broken_code "checksum: does not compile"
+  checkout 9
+  check --preset release
+  expect "a head that does not build: exit 2" [ "$status" -eq 2 ]
+  expect "the report says the build failed" has "$ci/perfgate/report.md" 'head build failed'
+  expect "the build's error is in the log" has "$case_dir/check.log" 'error'
   finish
 }
 
