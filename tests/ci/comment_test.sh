@@ -241,7 +241,7 @@ for c in cancelled timed_out; do
   comments '[{"id": 1, "user": {"login": "github-actions[bot]", "type": "Bot"}, "body": "<!-- perfgate -->\n## perfgate: PASSED"}]'
   event "$c" '[]'
   if run_comment && grep -q '^PATCH repos/o/r/issues/comments/1$' "$fake/calls.log" \
-     && jq -r .body "$fake/posted.json" | grep -q '## perfgate: no verdict'; then
+     && grep -q '## perfgate: no verdict' <<< "$(jq -r .body "$fake/posted.json")"; then
     pass "a $c run updates the comment to say there is no verdict"
   else
     fail "$c: $(cat "$work/out.log") $(cat "$fake/calls.log")"

@@ -54,7 +54,7 @@ lint_shellcheck() {
   local f
   # Every file under scripts/ and tests/ci/ whose first line names a shell.
   while IFS= read -r f; do
-    if head -n 1 "$f" | grep -qE '^#!.*\b(ba)?sh\b'; then files+=("$f"); fi
+    if grep -qE '^#!.*\b(ba)?sh\b' <<< "$(head -n 1 "$f")"; then files+=("$f"); fi
   done < <(find scripts tests/ci -type f ! -path 'tests/ci/fixture/*' | sort)
   [ "${#files[@]}" -gt 0 ] || { echo "no shell scripts found"; exit 1; }
   echo "shellcheck $(shellcheck --version | sed -n 's/^version: //p'): ${files[*]}"
