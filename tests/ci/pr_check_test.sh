@@ -206,6 +206,7 @@ case_aa() {
   # Outside GitHub Actions nothing GitHub-specific is printed or written.
   expect "no workflow commands outside GitHub Actions" lacks "$case_dir/check.log" '^::'
   expect "no PR number file outside GitHub Actions" [ ! -e "$ci/perfgate/pr-number.txt" ]
+  expect "no warning about missing baselines" lacks "$case_dir/check.log" 'no baselines for runner'
   finish
 }
 
@@ -332,15 +333,26 @@ case_missing_suite() {
   finish
 }
 
-# A runner with no baselines says so in its headline and warns.
-case_no_baseline() {
-  pending "a 'no baseline' headline and warning in the gate (issue 11, item 6)"
-  begin_case no_baseline
+# A runner with no baselines: the check warns, and says how to record them.
+case_no_baseline_warning() {
+  begin_case no_baseline_warning
   make_pr 7 readme_change "README: one more sentence"
   checkout 7
   runner="ci-fixture-unrecorded" GITHUB_ACTIONS=true check --preset release
+  expect "a warning annotation names the runner" \
+    has "$case_dir/check.log" "^::warning title=perfgate::no baselines for runner 'ci-fixture-unrecorded'"
+  expect "it says how to record them" has "$case_dir/check.log" 'gate baseline update run.json --runner ci-fixture-unrecorded'
+  finish
+}
+
+# A runner with no baselines says so in its headline.
+case_no_baseline() {
+  pending "a 'no baseline' headline in the gate's report (issue 11, item 6)"
+  begin_case no_baseline
+  make_pr 10 readme_change "README: one more sentence"
+  checkout 10
+  runner="ci-fixture-unrecorded" check --preset release
   expect "the headline says there is no baseline" has "$ci/perfgate/report.md" '^## perfgate: .*no baseline'
-  expect "a warning annotation" has "$case_dir/check.log" '^::warning'
   finish
 }
 
