@@ -12,7 +12,9 @@
 #include <stdexcept>
 #include <string>
 
-#include "gate/workflow/baseline.hpp"
+#include "gate/workflow/compare.hpp"
+#include "gate/workflow/merge.hpp"
+#include "gate/workflow/record.hpp"
 #include "gate/formats/bundle.hpp"
 #include "gate/judge/judge.hpp"
 #include "gate/formats/google_benchmark.hpp"

@@ -112,7 +112,7 @@ BOOST_AUTO_TEST_CASE(too_few_runs_and_a_crashing_suite_write_nothing) {
   auto crash = run_gate({"calibrate", "--policy", crashing.policy.string(), "--runs", "3", "--repetitions", "1",
                          "--runner", "r1", "--repo", crashing.repo.string()});
   BOOST_TEST(crash.exit_code == 2);
-  BOOST_TEST(crash.err.find("gate: error: calibrating: suite 'prog' failed in run 1 of 3") != std::string::npos,
+  BOOST_TEST(crash.err.find("gate: error: calibrating (run 1 of 3): suite 'prog' failed to run") != std::string::npos,
              crash.err);
   BOOST_TEST(!fs::exists(crashing.repo / "baselines"));
 }

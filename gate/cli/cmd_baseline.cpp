@@ -6,7 +6,10 @@
 #include <optional>
 
 #include "commands.hpp"
-#include "gate/workflow/baseline.hpp"
+#include "gate/workflow/compare.hpp"
+#include "gate/workflow/merge.hpp"
+#include "gate/workflow/record.hpp"
+#include "gate/store/runner.hpp"
 #include "gate/formats/google_benchmark.hpp"
 
 namespace gate::cli {

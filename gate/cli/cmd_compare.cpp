@@ -15,7 +15,9 @@
 
 #include "commands.hpp"
 #include "gate/judge/judge.hpp"
-#include "gate/workflow/baseline.hpp"
+#include "gate/workflow/compare.hpp"
+#include "gate/workflow/merge.hpp"
+#include "gate/workflow/record.hpp"
 #include "gate/judge/judge.hpp"
 #include "gate/workflow/confirm.hpp"
 #include "gate/run/run.hpp"

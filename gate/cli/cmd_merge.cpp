@@ -5,7 +5,9 @@
 
 #include "commands.hpp"
 #include "gate/store/atomic_file.hpp"
-#include "gate/workflow/baseline.hpp"
+#include "gate/workflow/compare.hpp"
+#include "gate/workflow/merge.hpp"
+#include "gate/workflow/record.hpp"
 #include "gate/formats/bundle.hpp"
 #include "gate/formats/google_benchmark.hpp"
 

@@ -13,6 +13,7 @@
 
 #include "commands.hpp"
 #include "gate/error.hpp"
+#include "gate/formats/runner_file.hpp"
 #include "gate/store/runner.hpp"
 
 namespace gate::cli {

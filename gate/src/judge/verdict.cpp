@@ -16,6 +16,7 @@ std::string_view to_string(Status s) {
     case Status::noisy: return "noisy";
     case Status::missing: return "missing";
     case Status::new_benchmark: return "new";
+    case Status::accepted: return "accepted";
     case Status::improved: return "improved";
     case Status::unchanged: return "unchanged";
     case Status::target_met: return "target met";
@@ -62,7 +63,8 @@ bool Comparison::fails(const Verdict& v) const {
     case Status::failed:
     case Status::regressed:
     case Status::target_missed:
-    case Status::budget_exceeded: return true;
+    case Status::budget_exceeded:
+    case Status::missing: return true;
     case Status::suspect: return policy.defaults.unconfirmed == Unconfirmed::fail;
     default: return false;
   }

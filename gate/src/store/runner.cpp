@@ -3,6 +3,7 @@
 #include "gate/store/runner.hpp"
 
 #include <fmt/core.h>
+#include <fmt/format.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 #include <xxhash.h>
@@ -270,15 +271,47 @@ std::string derive_runner_id(const std::map<std::string, std::string>& fingerpri
   return id;
 }
 
+std::optional<std::pair<std::string, RunnerIdSource>> given_runner_id(const std::optional<std::string>& flag) {
+  if (flag) return std::pair{sanitize_runner_id(*flag), RunnerIdSource::flag};
+  if (const char* env = std::getenv("GATE_RUNNER"); env != nullptr && *env != '\0') {
+    return std::pair{sanitize_runner_id(env), RunnerIdSource::environment};
+  }
+  return std::nullopt;
+}
+
 Runner resolve_runner(const std::optional<std::string>& flag,
                       const std::map<std::string, std::string>& benchmark_context) {
   Runner runner = detect_runner(benchmark_context);
-  if (flag) {
-    runner.id = sanitize_runner_id(*flag);
-  } else if (const char* env = std::getenv("GATE_RUNNER"); env != nullptr && *env != '\0') {
-    runner.id = sanitize_runner_id(env);
-  }
+  if (auto given = given_runner_id(flag)) runner.id = given->first;
   return runner;
+}
+
+Runner contender_runner(const RunBundle& contender, const std::optional<std::string>& flag) {
+  if (contender.runner.id.empty()) {
+    std::map<std::string, std::string> context;
+    if (!contender.suites.empty()) context = contender.suites.front().context;
+    return resolve_runner(flag, context);
+  }
+  Runner r = contender.runner;
+  if (auto given = given_runner_id(flag)) r.id = given->first;
+  return r;
+}
+
+std::vector<std::string> check_runner_match(const Runner& contender, const Runner& baseline, bool allow) {
+  if (baseline.fingerprint.empty() || contender.fingerprint.empty()) return {};
+  auto diff = fingerprint_differences(contender, baseline);
+  if (diff.empty() || allow) return diff;
+  std::vector<std::string> details;
+  for (const auto& field : diff) {
+    auto value = [&](const Runner& r) {
+      auto it = r.fingerprint.find(field);
+      return it == r.fingerprint.end() ? std::string("(absent)") : "'" + it->second + "'";
+    };
+    details.push_back(fmt::format("{}: {} here, {} in the baseline", field, value(contender), value(baseline)));
+  }
+  throw Error(fmt::format("runner mismatch: the contender was not measured on runner '{}' ({}) — judge it against "
+                          "its own runner's baselines, or pass --allow-runner-mismatch to compare anyway",
+                          baseline.id, fmt::join(details, "; ")));
 }
 
 std::vector<std::string> fingerprint_differences(const Runner& a, const Runner& b) {
@@ -292,44 +325,6 @@ std::vector<std::string> fingerprint_differences(const Runner& a, const Runner& 
   }
   std::sort(out.begin(), out.end());
   return out;
-}
-
-std::string runner_to_json(const Runner& runner) {
-  nlohmann::ordered_json fingerprint = nlohmann::ordered_json::object();
-  for (const auto& [key, value] : runner.fingerprint) fingerprint[key] = value;  // std::map: sorted
-  nlohmann::ordered_json doc = nlohmann::ordered_json::object();
-  doc["id"] = runner.id;
-  doc["fingerprint"] = std::move(fingerprint);
-  return doc.dump(2) + "\n";
-}
-
-Runner runner_from_json(std::string_view text, std::string_view source) {
-  auto fail = [&](std::string_view why) { return Error(fmt::format("reading runner file '{}': {}", source, why)); };
-  nlohmann::json doc;
-  try {
-    doc = nlohmann::json::parse(text.begin(), text.end());
-  } catch (const nlohmann::json::parse_error& e) {
-    // e.what() is "[json.exception.parse_error.101] parse error at line 1, ...".
-    std::string what = e.what();
-    auto pos = what.find("] ");
-    throw fail(pos == std::string::npos ? what : what.substr(pos + 2));
-  }
-  if (!doc.is_object()) throw fail("expected a JSON object");
-  auto id = doc.find("id");
-  if (id == doc.end() || !id->is_string()) throw fail("\"id\" is missing or not a string");
-  Runner runner;
-  try {
-    runner.id = sanitize_runner_id(id->get<std::string>());
-  } catch (const Error& e) {
-    throw fail(e.what());
-  }
-  auto fp = doc.find("fingerprint");
-  if (fp == doc.end() || !fp->is_object()) throw fail("\"fingerprint\" is missing or not an object");
-  for (const auto& [key, value] : fp->items()) {
-    if (!value.is_string()) throw fail(fmt::format("fingerprint field \"{}\" is not a string", key));
-    runner.fingerprint[key] = value.get<std::string>();
-  }
-  return runner;
 }
 
 }  // namespace gate

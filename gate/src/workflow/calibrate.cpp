@@ -15,23 +15,9 @@
 #include "gate/formats/noise_file.hpp"
 #include "gate/model/units.hpp"
 #include "gate/stats/stats.hpp"
+#include "gate/workflow/record.hpp"
 
 namespace gate {
-namespace {
-
-std::string context_value(const Suite& s, const std::string& key) {
-  auto it = s.context.find(key);
-  return it == s.context.end() ? std::string() : it->second;
-}
-
-std::string lowercase(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
-
-std::string first_line(const std::string& s) { return s.substr(0, s.find('\n')); }
-
-}  // namespace
 
 NoiseTable measure_noise(const std::vector<RunBundle>& runs, int repetitions) {
   if (runs.size() < static_cast<std::size_t>(k_min_calibration_runs)) {
@@ -147,21 +133,7 @@ CalibrationResult calibrate(const Policy& policy, const CalibrateOptions& option
     if (observer != nullptr) observer->notice(fmt::format("calibration run {} of {}", i + 1, options.runs));
     RunBundle bundle = run_suites(policy, suites_only, observer);
     for (const auto& suite : bundle.suites) {
-      if (suite.failure) {
-        throw Error(fmt::format("calibrating: suite '{}' failed in run {} of {} ({}), nothing written", suite.name,
-                                i + 1, options.runs, first_line(*suite.failure)));
-      }
-      std::string inject = context_value(suite, "gate_inject");
-      if (!inject.empty() && inject != "none") {
-        throw Error(fmt::format("calibrating: suite '{}' was built with GATE_INJECT={} (a deliberately slow build), "
-                                "nothing written",
-                                suite.name, inject));
-      }
-      if (lowercase(context_value(suite, "build_type")) == "debug" && !options.allow_debug) {
-        throw Error(fmt::format("calibrating: suite '{}' comes from a debug build (context build_type), nothing "
-                                "written — build with the release preset, or pass --allow-debug",
-                                suite.name));
-      }
+      check_recordable(suite, options.allow_debug, fmt::format("calibrating (run {} of {})", i + 1, options.runs));
     }
     if (!runs.empty() && bundle.runner.id != runs.front().runner.id) {
       throw Error(fmt::format("calibrating: run {} was measured on runner '{}', run 1 on '{}'", i + 1,

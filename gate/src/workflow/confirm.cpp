@@ -17,6 +17,7 @@
 #include "gate/judge/judge.hpp"
 #include "gate/store/atomic_file.hpp"
 #include "gate/store/baseline_store.hpp"
+#include "gate/store/runner.hpp"
 #include "gate/formats/bundle.hpp"
 #include "gate/error.hpp"
 

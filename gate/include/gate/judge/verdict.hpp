@@ -29,16 +29,17 @@ enum class Status {
   target_missed,    ///< an absolute target is not met
   budget_exceeded,  ///< a size budget is exceeded
   noisy,            ///< cannot be judged at this threshold: spread too large, too few samples, not significant
-  missing,          ///< in the baseline, not in the contender
+  missing,          ///< in the baseline, not in the contender (renamed, removed, skipped): fails the gate
   new_benchmark,    ///< in the contender, not in the baseline
+  accepted,         ///< would fail, but a reviewed "Perf-Accepted" commit trailer of the change accepts it
   improved,         ///< better beyond the limit
   unchanged,        ///< within the limit
   target_met,       ///< an absolute target is met
 };
-inline constexpr std::size_t k_status_count = 11;
+inline constexpr std::size_t k_status_count = 12;
 
 /// "failed", "regressed", "suspect", "target missed", "budget exceeded",
-/// "noisy", "missing", "new", "improved", "unchanged", "target met".
+/// "noisy", "missing", "new", "accepted", "improved", "unchanged", "target met".
 [[nodiscard]] std::string_view to_string(Status s);
 
 /// What a verdict is about.
@@ -80,6 +81,14 @@ struct Confirmation {
   std::string detail;             ///< the A/B verdict in words: "a/b fits O(N) → O(N^2), worse in 12 of 15 rounds"
 };
 
+/// Who accepted a verdict that would have failed, and why (judge/waivers.hpp).
+struct Acceptance {
+  Status was = Status::regressed;  ///< the status it would have had
+  std::string commit;              ///< the sha of the commit whose trailer accepts it
+  std::string reason;              ///< the trailer's reason
+  std::string trailer;             ///< the trailer's value as written
+};
+
 /// One judgement with every input it rests on. Times are in ns, rates in
 /// 1/s, sizes in bytes (Verdict::unit says which).
 struct Verdict {
@@ -117,6 +126,8 @@ struct Verdict {
   std::vector<std::string> notes;
   /// Set once a confirmation re-ran this verdict (a suspect before).
   std::optional<Confirmation> confirmation;
+  /// Set when a waiver accepted this verdict (Status::accepted).
+  std::optional<Acceptance> acceptance;
 
   /// The notes joined with "; ".
   [[nodiscard]] std::string note() const;
@@ -185,7 +196,7 @@ struct Comparison {
   Sight sight;
 
   /// True when this verdict fails the gate: failed, regressed, target
-  /// missed, budget exceeded, and suspect unless the policy lets
+  /// missed, budget exceeded, missing, and suspect unless the policy lets
   /// unconfirmed suspects pass.
   [[nodiscard]] bool fails(const Verdict& v) const;
   [[nodiscard]] std::array<std::size_t, k_status_count> counts() const;

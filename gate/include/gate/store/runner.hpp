@@ -1,6 +1,6 @@
 // gate/include/gate/store/runner.hpp — runner identity: the machine's fingerprint,
-// the stable id derived from it, the checks that keep an id safe to use as a
-// directory name, and runner.json.
+// the stable id derived from it, and which runner a run belongs to. The id
+// rules are model/names.hpp's; runner.json is formats/runner_file.hpp's.
 #pragma once
 
 #include <filesystem>
@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "gate/model/names.hpp"
@@ -44,6 +45,17 @@ namespace gate {
 /// characters; the same fingerprint always gives the same id.
 [[nodiscard]] std::string derive_runner_id(const std::map<std::string, std::string>& fingerprint);
 
+/// Where a runner id comes from.
+enum class RunnerIdSource { flag, environment, derived };
+
+/// The id given by `flag` (--runner) or, when it is absent, by the
+/// GATE_RUNNER environment variable (when set and not empty) — checked with
+/// sanitize_runner_id, which throws gate::Error for an invalid one — and
+/// where it came from; std::nullopt when neither gives one (the id is then
+/// derived from the fingerprint). The one place GATE_RUNNER is read.
+[[nodiscard]] std::optional<std::pair<std::string, RunnerIdSource>> given_runner_id(
+    const std::optional<std::string>& flag);
+
 /// The runner to record or judge with: the detected fingerprint, and the id
 /// from `flag` (--runner) when given, else from the GATE_RUNNER environment
 /// variable when set and not empty, else derived. A given id is checked with
@@ -51,18 +63,22 @@ namespace gate {
 [[nodiscard]] Runner resolve_runner(const std::optional<std::string>& flag,
                                     const std::map<std::string, std::string>& benchmark_context = {});
 
+/// The runner a contender was measured on: its bundle's runner when it has
+/// one, else the fingerprint detected here from its suites' context; the id
+/// given by `flag` or GATE_RUNNER (given_runner_id) overrides the id, never
+/// the measured fingerprint, so that a mismatch can still be seen.
+[[nodiscard]] Runner contender_runner(const RunBundle& contender, const std::optional<std::string>& flag);
+
+/// Throws gate::Error when `contender` and `baseline` come from runners with
+/// different fingerprints, naming the fields that differ and their values —
+/// results are never compared across runners without saying so. When
+/// `allow` is set, returns the differing fields instead (empty when they
+/// match). Runners without a fingerprint (plain Google Benchmark files
+/// whose context says nothing of the machine) match anything.
+std::vector<std::string> check_runner_match(const Runner& contender, const Runner& baseline, bool allow);
+
 /// The fingerprint fields whose values differ between `a` and `b` (present
 /// in one only, or different), sorted. Ids are not compared.
 [[nodiscard]] std::vector<std::string> fingerprint_differences(const Runner& a, const Runner& b);
-
-/// runner.json: {"id": ..., "fingerprint": {...}} with keys in a fixed order
-/// (id first, fingerprint keys sorted), two-space indent, final newline — so
-/// the same runner always gives the same bytes and git diffs stay small.
-[[nodiscard]] std::string runner_to_json(const Runner& runner);
-
-/// Parses runner.json. `source` names the file in messages. Throws
-/// gate::Error on invalid JSON, a missing or invalid id, or a fingerprint
-/// that is not an object of strings; unknown top-level keys are ignored.
-[[nodiscard]] Runner runner_from_json(std::string_view text, std::string_view source);
 
 }  // namespace gate

@@ -10,7 +10,9 @@
 #include <string>
 #include <vector>
 
-#include "gate/workflow/baseline.hpp"
+#include "gate/workflow/compare.hpp"
+#include "gate/workflow/merge.hpp"
+#include "gate/workflow/record.hpp"
 #include "gate/judge/judge.hpp"
 #include "gate/run/run.hpp"
 #include "gate/model/run_bundle.hpp"

@@ -1,18 +1,21 @@
-// gate/include/gate/workflow/baseline.hpp — baselines as the gate uses them: loading
-// one runner's baseline (and policy) from a git ref, deciding which runner a
-// contender belongs to, and recording a contender as the new baseline.
+// gate/include/gate/workflow/compare.hpp — `gate compare` from start to end:
+// one runner's baselines and policy read from a git ref, the contender judged
+// against them (or two files against each other, or an A/B bundle by its
+// pairs), waivers from the change's commits applied, and suspects confirmed
+// by a same-job re-run when asked.
 #pragma once
 
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
-#include "gate/store/baseline_store.hpp"
 #include "gate/judge/judge.hpp"
-#include "gate/model/run_bundle.hpp"
 #include "gate/model/noise.hpp"
+#include "gate/model/run_bundle.hpp"
 #include "gate/policy/policy.hpp"
+#include "gate/store/baseline_store.hpp"
 
 namespace gate {
 
@@ -34,44 +37,6 @@ struct BaselineAtRef {
 /// column; so is a runner.json or noise.json that names another runner.
 [[nodiscard]] BaselineAtRef load_baseline_at(const std::filesystem::path& repo_dir, std::string_view ref,
                                              std::string_view runner_id);
-
-/// Several result files (shards, or one file per suite) as one bundle. The
-/// runner, commit and time come from the first file that has them; a suite
-/// present twice is an error naming both files; runners that disagree are an
-/// error naming the fingerprint fields.
-[[nodiscard]] RunBundle merge_results(const std::vector<RunBundle>& parts);
-
-/// The runner a contender was measured on: its bundle's runner when it has
-/// one, else the fingerprint detected here from its suites' context; the id
-/// from `flag` / GATE_RUNNER overrides (checked, never repaired).
-[[nodiscard]] Runner contender_runner(const RunBundle& contender, const std::optional<std::string>& flag);
-
-/// Throws gate::Error when `contender` and `baseline` come from runners with
-/// different fingerprints, naming the fields that differ — results are never
-/// compared across runners without saying so. Returns the differing fields
-/// (empty when they match) when `allow` is set instead of throwing.
-std::vector<std::string> check_runner_match(const Runner& contender, const Runner& baseline, bool allow);
-
-struct BaselineUpdateOptions {
-  bool allow_debug = false;  ///< record results of a debug build (refused by default)
-  bool commit = false;       ///< make one commit of the written files
-};
-
-struct BaselineUpdateResult {
-  Runner runner;
-  std::vector<std::filesystem::path> written;  ///< relative to the repository root
-  std::string summary;                         ///< one line per suite: what changed
-  std::optional<CommitInfo> commit;            ///< the commit made, when asked and anything changed
-};
-
-/// Writes baselines/<runner>/runner.json and one <suite>.json per suite of
-/// `contender` into the repository at `repo_dir`, each atomically. Refuses
-/// (gate::Error, nothing written) a contender with a failed suite, results
-/// of a build with an injected regression
-/// (context gate_inject other than "none"), and — unless allowed — of a debug
-/// build (context build_type, never Google Benchmark's library_build_type).
-BaselineUpdateResult update_baselines(const std::filesystem::path& repo_dir, const RunBundle& contender,
-                                      const Runner& runner, const BaselineUpdateOptions& options);
 
 /// What `gate compare --baseline-ref` needs beyond the contender.
 struct RefCompareOptions {

@@ -1,0 +1,22 @@
+// gate/include/gate/formats/runner_file.hpp — runner.json, the fingerprint a
+// runner's baselines were measured on (baselines/<runner>/runner.json).
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "gate/model/run_bundle.hpp"
+
+namespace gate {
+
+/// runner.json: {"id": ..., "fingerprint": {...}} with keys in a fixed order
+/// (id first, fingerprint keys sorted), two-space indent, final newline — so
+/// the same runner always gives the same bytes and git diffs stay small.
+[[nodiscard]] std::string runner_to_json(const Runner& runner);
+
+/// Parses runner.json. `source` names the file in messages. Throws
+/// gate::Error on invalid JSON, a missing or invalid id, or a fingerprint
+/// that is not an object of strings; unknown top-level keys are ignored (a newer gate may add some).
+[[nodiscard]] Runner runner_from_json(std::string_view text, std::string_view source);
+
+}  // namespace gate

@@ -1,0 +1,60 @@
+// gate/src/formats/runner_file.cpp — writing and reading runner.json, on the
+// one JSON reader every format uses.
+#include "gate/formats/runner_file.hpp"
+
+#include <fmt/core.h>
+
+#include <nlohmann/json.hpp>
+
+#include "formats/json_reader.hpp"
+#include "gate/error.hpp"
+#include "gate/model/names.hpp"
+
+namespace gate {
+
+std::string runner_to_json(const Runner& runner) {
+  nlohmann::ordered_json fingerprint = nlohmann::ordered_json::object();
+  for (const auto& [key, value] : runner.fingerprint) fingerprint[key] = value;  // std::map: sorted
+  nlohmann::ordered_json doc = nlohmann::ordered_json::object();
+  doc["id"] = runner.id;
+  doc["fingerprint"] = std::move(fingerprint);
+  return doc.dump(2) + "\n";
+}
+
+Runner runner_from_json(std::string_view text, std::string_view source) {
+  const std::string src(source);
+  detail::JsonReader r(text, src);
+  detail::expect_object_document(r, "a runner file (runner.json)", "");
+  Runner runner;
+  bool have_id = false;
+  bool have_fingerprint = false;
+  r.begin_object();
+  while (r.next_member()) {
+    const std::string key(r.key());
+    if (key == "id") {
+      if (r.peek() != detail::JsonType::string) r.fail_type("a string for \"id\"");
+      const std::size_t at = r.value_offset();
+      std::string id(r.read_string());
+      if (auto why = runner_id_problem(id)) r.fail_at(at, fmt::format("runner id is not allowed: {}", *why));
+      runner.id = std::move(id);
+      have_id = true;
+    } else if (key == "fingerprint") {
+      if (r.peek() != detail::JsonType::object) r.fail_type("an object for \"fingerprint\"");
+      r.begin_object();
+      while (r.next_member()) {
+        std::string field(r.key());
+        if (r.peek() != detail::JsonType::string) r.fail_type(fmt::format("a string for fingerprint field \"{}\"", field));
+        runner.fingerprint[std::move(field)] = std::string(r.read_string());
+      }
+      have_fingerprint = true;
+    } else {
+      r.skip_value();
+    }
+  }
+  r.expect_end();
+  if (!have_id) r.fail_at(0, "\"id\" is missing");
+  if (!have_fingerprint) r.fail_at(0, "\"fingerprint\" is missing");
+  return runner;
+}
+
+}  // namespace gate
