@@ -151,11 +151,13 @@ struct SuiteSeries {
 std::size_t history_and_change_points(const fs::path& dir, bool find_changes, std::size_t& series_count) {
   gate::BaselineHistory history = gate::BaselineHistory::walk(dir, "from", "to", "r1");
   std::map<std::string, SuiteSeries> suites;
-  for (const auto& c : history.commits()) {
-    for (const auto& f : c.files) {
-      if (!gate::is_suite_baseline_file(f.name)) continue;
-      auto& s = suites[f.name];
-      if (s.updates.empty() || s.updates.back() != f.blob) s.updates.push_back(f.blob);
+  for (const auto& f : history.commits().front().files) {
+    if (!gate::is_suite_baseline_file(f.name)) continue;
+    auto& s = suites[f.name];
+    for (std::size_t i : history.updates_of(f.name)) {
+      for (const auto& g : history.commits()[i].files) {
+        if (g.name == f.name) s.updates.push_back(g.blob);
+      }
     }
   }
   history.for_each_suite_baseline([&](const gate::HistoryFile& f, const gate::BaselineFile& file) {

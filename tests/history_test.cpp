@@ -318,6 +318,21 @@ BOOST_AUTO_TEST_CASE(series_from_the_history_show_the_steps_at_their_commits) {
   BOOST_TEST(at(flat).empty());
 }
 
+// bench_c's series has a point where its file changed, not at every commit.
+BOOST_AUTO_TEST_CASE(a_series_has_a_point_per_update_of_its_file) {
+  BaselineHistory h = BaselineHistory::walk(repo().dir, "v1.0", "v1.1", "r1");
+  BOOST_TEST(h.updates_of("c.json") == (std::vector<std::size_t>{0, 5, 10, 15, 20, 25, 27}),
+             boost::test_tools::per_element());
+  std::vector<std::size_t> every(k_points);
+  for (std::size_t i = 0; i < every.size(); ++i) every[i] = i;
+  BOOST_TEST(h.updates_of("a.json") == every, boost::test_tools::per_element());
+  BOOST_TEST(h.updates_of("runner.json") == (std::vector<std::size_t>{0}), boost::test_tools::per_element());
+  BOOST_TEST(h.updates_of("missing.json").empty());
+  // A runner that appears inside the range: its file's first point is where it appears.
+  BaselineHistory r2 = BaselineHistory::walk(repo().dir, "v1.0", "v1.1", "r2");
+  BOOST_TEST(r2.updates_of("a.json") == (std::vector<std::size_t>{1}), boost::test_tools::per_element());
+}
+
 BOOST_AUTO_TEST_CASE(the_same_ref_twice_is_one_point) {
   BaselineHistory h = BaselineHistory::walk(repo().dir, "v1.1", "v1.1", "r1");
   BOOST_TEST_REQUIRE(h.commits().size() == 1u);

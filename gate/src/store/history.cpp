@@ -147,6 +147,19 @@ const std::string& BaselineHistory::runner() const { return m_state->runner; }
 const std::vector<HistoryCommit>& BaselineHistory::commits() const { return m_state->commits; }
 HistoryCounters BaselineHistory::counters() const { return m_state->counters; }
 
+std::vector<std::size_t> BaselineHistory::updates_of(std::string_view file_name) const {
+  std::vector<std::size_t> out;
+  const std::string* previous = nullptr;
+  for (std::size_t i = 0; i < m_state->commits.size(); ++i) {
+    const auto& files = m_state->commits[i].files;
+    auto it = std::find_if(files.begin(), files.end(), [&](const HistoryFile& f) { return f.name == file_name; });
+    const std::string* blob = it == files.end() ? nullptr : &it->blob;
+    if (blob != nullptr && (previous == nullptr || *blob != *previous)) out.push_back(i);
+    previous = blob;
+  }
+  return out;
+}
+
 BaselineHistory BaselineHistory::walk(const std::filesystem::path& repo_dir, std::string_view from, std::string_view to,
                                       std::string_view runner_id) {
   auto state = std::make_unique<State>();

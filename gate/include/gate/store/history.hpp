@@ -90,6 +90,13 @@ class BaselineHistory {
   /// "<short sha>:baselines/<runner>/<name>" with line and column.
   void for_each_suite_baseline(const std::function<void(const HistoryFile&, const BaselineFile&)>& visit) const;
 
+  /// The points of `file_name`'s series: the indices into commits() where
+  /// the file exists with another blob than at the commit before (the first
+  /// commit that has it included), in order. A commit that re-recorded other
+  /// suites is no new measurement of this one, so it is not a point. A file
+  /// deleted and added back starts again where it is back.
+  [[nodiscard]] std::vector<std::size_t> updates_of(std::string_view file_name) const;
+
   /// What was read and parsed through this object so far.
   [[nodiscard]] HistoryCounters counters() const;
 
