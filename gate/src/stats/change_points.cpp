@@ -1,5 +1,6 @@
-// gate/src/stats/change_points.cpp — E-divisive means with Hunter's windows,
-// weak change points and t-test. The method is Matteson & James (2014), "A
+// gate/src/stats/change_points.cpp — E-divisive means with Hunter's windows
+// and weak change points, tested with Mann–Whitney's U (or Welch's t) and
+// merged smallest step first. The method is Matteson & James (2014), "A
 // Nonparametric Approach for Multiple Change Point Analysis of Multivariate
 // Data", as Fleming et al. (2023), "Hunter: Using Change Point Detection to
 // Hunt for Performance Regressions", made it deterministic and fast; Apache
