@@ -90,6 +90,10 @@ class HistoryRepo {
                    static_cast<long long>(time), message.size(), message.c_str());
       if (mark > 1) std::fprintf(in, "from :%d\n", mark - 1);
       for (const auto& [path, content] : files) {
+        if (path.find("/bench_s") != std::string::npos) {
+          m_suite_bytes += content.size();
+          ++m_suite_files;
+        }
         std::fprintf(in, "M 100644 inline %s\ndata %zu\n", path.c_str(), content.size());
         std::fwrite(content.data(), 1, content.size(), in);
         std::fputc('\n', in);
@@ -123,12 +127,17 @@ class HistoryRepo {
   HistoryRepo(const HistoryRepo&) = delete;
   HistoryRepo& operator=(const HistoryRepo&) = delete;
   [[nodiscard]] const fs::path& dir() const { return m_dir; }
+  /// Suite baseline files written, and their bytes: what a report parses.
+  [[nodiscard]] std::size_t suite_files() const { return m_suite_files; }
+  [[nodiscard]] std::size_t suite_bytes() const { return m_suite_bytes; }
 
  private:
   static void run(const std::string& cmd) {
     if (std::system(cmd.c_str()) != 0) throw std::runtime_error("failed: " + cmd);
   }
   fs::path m_dir;
+  std::size_t m_suite_files = 0;
+  std::size_t m_suite_bytes = 0;
 };
 
 const HistoryRepo& repo() {
@@ -148,7 +157,8 @@ struct SuiteSeries {
 // file parsed once, then per benchmark and metric the series over the
 // commits that updated its suite (an unchanged file is no new measurement),
 // and its change points. Returns the number of change points.
-std::size_t history_and_change_points(const fs::path& dir, bool find_changes, std::size_t& series_count) {
+std::size_t history_and_change_points(const fs::path& dir, bool find_changes, std::size_t& series_count,
+                                      std::size_t& files_parsed) {
   gate::BaselineHistory history = gate::BaselineHistory::walk(dir, "from", "to", "r1");
   std::map<std::string, SuiteSeries> suites;
   for (const auto& f : history.commits().front().files) {
@@ -187,6 +197,7 @@ std::size_t history_and_change_points(const fs::path& dir, bool find_changes, st
       if (find_changes) found += gate::stats::find_change_points(series).size();
     }
   }
+  files_parsed = history.counters().files_parsed;
   return found;
 }
 
@@ -206,12 +217,16 @@ void BM_ReportHistory(benchmark::State& state) {
   const fs::path& dir = repo().dir();
   std::size_t series = 0;
   std::size_t found = 0;
+  std::size_t parsed = 0;
   perfgate::harness::MeasuredScope scope(state);
   for (auto _ : state) {
-    found = history_and_change_points(dir, true, series);
+    found = history_and_change_points(dir, true, series, parsed);
     benchmark::DoNotOptimize(found);
   }
   state.counters["series"] = static_cast<double>(series);
+  state.counters["files_parsed"] = static_cast<double>(parsed);
+  state.counters["suite_files_written"] = static_cast<double>(repo().suite_files());
+  state.counters["suite_MB_written"] = static_cast<double>(repo().suite_bytes()) / 1e6;
   state.counters["change_points"] = static_cast<double>(found);
   state.counters["peak_rss_MiB"] = static_cast<double>(peak_rss_bytes()) / (1024.0 * 1024.0);
 }
@@ -221,8 +236,9 @@ BENCHMARK(BM_ReportHistory)->Unit(benchmark::kMillisecond)->Iterations(1);
 void BM_HistoryParse(benchmark::State& state) {
   const fs::path& dir = repo().dir();
   std::size_t series = 0;
+  std::size_t parsed = 0;
   perfgate::harness::MeasuredScope scope(state);
-  for (auto _ : state) benchmark::DoNotOptimize(history_and_change_points(dir, false, series));
+  for (auto _ : state) benchmark::DoNotOptimize(history_and_change_points(dir, false, series, parsed));
   state.counters["series"] = static_cast<double>(series);
 }
 BENCHMARK(BM_HistoryParse)->Unit(benchmark::kMillisecond)->Iterations(1);
