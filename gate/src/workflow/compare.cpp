@@ -21,11 +21,6 @@
 namespace gate {
 namespace {
 
-// Files in a runner's directory that are not suites.
-bool is_suite_file(const std::string& name) {
-  return name != k_runner_file && name != k_noise_file && name.size() > 5 &&
-         name.compare(name.size() - 5, 5, ".json") == 0;
-}
 
 // Parses baseline files on every core: a runner with many suites is read on
 // every pull request, and parsing is half of it. The result is in input
@@ -83,8 +78,12 @@ BaselineAtRef load_baseline_at(const std::filesystem::path& repo_dir, std::strin
       if (out.noise->runner != runner_id) {
         throw Error(fmt::format("reading '{}': it names runner '{}', not '{}'", source, out.noise->runner, runner_id));
       }
-    } else if (is_suite_file(name)) {
+    } else if (suite_of_baseline_file(name)) {
       suites.emplace_back(std::move(source), &text);
+    } else if (name.ends_with(".json")) {
+      // Not ignored: a baseline nobody reads would look recorded and gate nothing.
+      throw Error(fmt::format("reading '{}': not a suite's baseline file name — {}", source,
+                              suite_name_problem(name.substr(0, name.size() - 5)).value_or("not a suite name")));
     }
   }
   for (auto& file : parse_in_parallel(suites)) {
