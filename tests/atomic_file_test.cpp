@@ -61,14 +61,23 @@ BOOST_AUTO_TEST_CASE(keeps_the_mode_of_the_replaced_file) {
               (fs::perms::owner_read | fs::perms::owner_write | fs::perms::group_read)));
 }
 
-BOOST_AUTO_TEST_CASE(replaces_a_symbolic_link_instead_of_following_it) {
+BOOST_AUTO_TEST_CASE(refuses_a_symbolic_link_neither_following_nor_replacing_it) {
   TempDir dir;
   write_file(dir / "elsewhere.txt", "keep me");
   fs::create_symlink(dir / "elsewhere.txt", dir / "x.json");
-  gate::write_file_atomically(dir / "x.json", "new");
-  BOOST_TEST(!fs::is_symlink(dir / "x.json"));
-  BOOST_TEST(read_file(dir / "x.json") == "new");
+  std::string m = "no error";
+  try {
+    gate::write_file_atomically(dir / "x.json", "new");
+  } catch (const gate::Error& e) {
+    m = e.what();
+  }
+  BOOST_TEST(m.find("it is a symbolic link — refusing to write through it") != std::string::npos, m);
+  BOOST_TEST(fs::is_symlink(dir / "x.json"));
   BOOST_TEST(read_file(dir / "elsewhere.txt") == "keep me");
+  // Nothing left behind.
+  std::size_t files = 0;
+  for ([[maybe_unused]] const auto& e : fs::directory_iterator(dir.path())) ++files;
+  BOOST_TEST(files == 2u);
 }
 
 BOOST_AUTO_TEST_CASE(missing_directory_is_an_error_naming_path_and_cause) {

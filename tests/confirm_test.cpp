@@ -77,12 +77,11 @@ Comparison one_suspect(const Policy& policy = bench_policy()) {
   return first;
 }
 
-ConfirmOptions options_for(const Builds& builds, int rounds, const Policy& policy = bench_policy()) {
+ConfirmOptions options_for(const Builds& builds, int rounds) {
   ConfirmOptions options;
   options.base_build_dir = builds.base;
   options.head_build_dir = builds.head;
   options.rounds = rounds;
-  options.policy = policy;
   options.repo_dir = "";
   options.bundle_out = builds.dir / "confirm.json";
   return options;
@@ -139,7 +138,7 @@ BOOST_AUTO_TEST_CASE(a_suspect_the_pairs_do_not_confirm_is_cleared_as_noisy) {
 BOOST_AUTO_TEST_CASE(a_target_on_the_same_metric_does_not_stand_in_for_the_pairs) {
   const Policy strict = bench_policy(R"([{"match": "BM_Sum/512", "p95": "< 1ns"}])");
   Builds slower(programs::good_bench_slower);
-  Comparison c = confirm(one_suspect(strict), options_for(slower, 10, strict));
+  Comparison c = confirm(one_suspect(strict), options_for(slower, 10));
   const Verdict* v = find(c, "BM_Sum/512", "cpu_time");
   BOOST_REQUIRE(v != nullptr);
   BOOST_TEST(to_string(v->status) == "regressed", v->note());
@@ -147,7 +146,7 @@ BOOST_AUTO_TEST_CASE(a_target_on_the_same_metric_does_not_stand_in_for_the_pairs
   BOOST_TEST(c.exit_code() == 1);
 
   Builds same(programs::good_bench);
-  Comparison cleared = confirm(one_suspect(strict), options_for(same, 10, strict));
+  Comparison cleared = confirm(one_suspect(strict), options_for(same, 10));
   BOOST_TEST(to_string(find(cleared, "BM_Sum/512", "cpu_time")->status) == "noisy",
              find(cleared, "BM_Sum/512", "cpu_time")->note());
   BOOST_TEST(cleared.suite_failures.empty());
@@ -158,7 +157,6 @@ BOOST_AUTO_TEST_CASE(with_nothing_suspected_nothing_runs_and_an_unknown_suite_is
   first.verdicts[0].status = Status::unchanged;
   ConfirmOptions options;
   options.base_build_dir = "/nonexistent/base";  // never looked at
-  options.policy = bench_policy();
   Comparison c = confirm(first, options);
   BOOST_TEST(c.notices.at(0) == "confirmation: no timing regression suspected, nothing re-run");
   BOOST_TEST(c.exit_code() == 0);
@@ -171,8 +169,9 @@ BOOST_AUTO_TEST_CASE(with_nothing_suspected_nothing_runs_and_an_unknown_suite_is
   BOOST_TEST(final_.exit_code() == 1);
   BOOST_TEST(to_string(find(final_, "BM_Sum/512", "cpu_time")->status) == "regressed");
 
-  options.policy = parse_policy(R"({"defaults": {"threshold": "+5%"}})", "gate.json");  // names no suites
-  BOOST_CHECK_EXCEPTION((void)confirm(one_suspect(), options), Error, [](const Error& e) {
+  // The confirmation runs what the comparison's own policy names.
+  const Policy no_suites = parse_policy(R"({"defaults": {"threshold": "+5%"}})", "gate.json");
+  BOOST_CHECK_EXCEPTION((void)confirm(one_suspect(no_suites), options), Error, [](const Error& e) {
     return contains(e.what(), "does not name suite 'prog', so its binary is unknown");
   });
 }

@@ -155,4 +155,27 @@ BOOST_AUTO_TEST_CASE(control_characters_in_names_are_shown_escaped_never_obeyed)
   BOOST_TEST(junit.find('\x1b') == std::string::npos);
 }
 
+// The comment is rendered by GitHub: nothing a benchmark name holds may
+// become a link, an image, a mention or a reference there.
+BOOST_AUTO_TEST_CASE(markdown_defuses_links_references_mentions_and_addresses) {
+  Comparison c = comparison(0);
+  for (const char* name : {"> [x]: https://evil.example/p.png", "- [y]: http://evil.example", "![z][x]",
+                           "GH-12 closes", "see www.evil.example", "@octocat", "#12", "<img src=x>"}) {
+    c.verdicts.push_back(verdict(name, Status::regressed, 0.5));
+  }
+  const std::string md = render_markdown(c);
+  BOOST_TEST(md.find("](") == std::string::npos);
+  BOOST_TEST(md.find("[x]:") == std::string::npos, md);
+  BOOST_TEST(md.find("https://") == std::string::npos, md);
+  BOOST_TEST(md.find("http://") == std::string::npos, md);
+  BOOST_TEST(md.find("www.evil") == std::string::npos, md);
+  BOOST_TEST(md.find("GH-12") == std::string::npos, md);
+  BOOST_TEST(md.find("@octocat") == std::string::npos, md);
+  BOOST_TEST(md.find(" #12") == std::string::npos, md);
+  BOOST_TEST(md.find("<img") == std::string::npos, md);
+  // Shown, not dropped: the reader still sees the names.
+  BOOST_TEST(md.find("\\[x\\]: https:\u200b//evil.example") != std::string::npos, md);
+  BOOST_TEST(md.find("GH\u200b-12 closes") != std::string::npos, md);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -3,10 +3,8 @@
 // baselines/<runner>/noise.json.
 #include <CLI/CLI.hpp>
 #include <fmt/core.h>
-#include <unistd.h>
 
 #include <cstdlib>
-#include <cstring>
 #include <filesystem>
 #include <memory>
 #include <optional>
@@ -14,6 +12,7 @@
 #include <vector>
 
 #include "commands.hpp"
+#include "terminal.hpp"
 #include "gate/error.hpp"
 #include "gate/run/run.hpp"
 #include "gate/workflow/calibrate.hpp"
@@ -54,9 +53,7 @@ int run_calibrate(const CalibrateArgs& a) {
   options.allow_debug = a.allow_debug;
   options.repo = a.repo;
 
-  const char* term = std::getenv("TERM");
-  const bool live = isatty(STDERR_FILENO) != 0 && (term == nullptr || std::strcmp(term, "dumb") != 0);
-  auto progress = make_progress_printer(stderr, live);
+  auto progress = make_progress_printer(stderr, is_live_terminal(stderr));
   CalibrationResult r = calibrate(policy, options, progress.get());
   fmt::print("calibrated the noise of runner {} ({}):\n{}\n", r.table.runner, k_noise_statistic, r.summary);
   fmt::print("  wrote {}\n", r.written.string());

@@ -3,13 +3,11 @@
 // the suites that could not be measured.
 #include <CLI/CLI.hpp>
 #include <fmt/core.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <cstdlib>
-#include <cstring>
 #include <filesystem>
 #include <memory>
 #include <optional>
@@ -17,6 +15,7 @@
 #include <vector>
 
 #include "commands.hpp"
+#include "terminal.hpp"
 #include "gate/store/atomic_file.hpp"
 #include "gate/formats/bundle.hpp"
 #include "gate/error.hpp"
@@ -71,9 +70,7 @@ int run_run(const RunArgs& a) {
     if (ec) throw Error(fmt::format("writing '{}': cannot create its directory: {}", a.out, ec.message()));
   }
 
-  const char* term = std::getenv("TERM");
-  const bool live = isatty(STDERR_FILENO) != 0 && (term == nullptr || std::strcmp(term, "dumb") != 0);
-  auto progress = make_progress_printer(stderr, live);
+  auto progress = make_progress_printer(stderr, is_live_terminal(stderr));
   RunBundle bundle;
   if (a.ab.empty()) {
     bundle = run_suites(policy, options, progress.get());

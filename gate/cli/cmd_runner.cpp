@@ -35,14 +35,14 @@ int run_runner(const RunnerArgs& a) {
     context[item.substr(0, eq)] = item.substr(eq + 1);
   }
   Runner runner = resolve_runner(a.runner, context);
+  const auto given = given_runner_id(a.runner);
   if (a.json) {
     fmt::print("{}", runner_to_json(runner));
     return 0;
   }
-  const char* env = std::getenv("GATE_RUNNER");
-  std::string source = a.runner                        ? "from --runner"
-                       : env != nullptr && *env != '\0' ? "from GATE_RUNNER"
-                                                        : "derived from the fingerprint";
+  const std::string source = !given                                     ? "derived from the fingerprint"
+                             : given->second == RunnerIdSource::flag ? "from --runner"
+                                                                     : "from GATE_RUNNER";
   fmt::print("runner  {}  ({})\n", runner.id, source);
   std::size_t width = 0;
   for (const auto& [key, value] : runner.fingerprint) width = std::max(width, key.size());

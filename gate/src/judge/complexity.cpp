@@ -110,11 +110,7 @@ std::vector<Verdict> judge_complexity(const Policy& policy, Method method, const
                              to_string(v.status)));
       v.status = Status::noisy;
     }
-    if (v.status == Status::regressed && timing == TimingMode::confirm) {
-      v.status = Status::suspect;
-      v.add_note("fitted from times: confirmed or cleared by a same-job re-run like a timing regression "
-                 "(defaults.timing \"confirm\")");
-    }
+    if (v.status == Status::regressed && timing == TimingMode::confirm) v.status = Status::suspect;
   }
   return out;
 }

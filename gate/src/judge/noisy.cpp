@@ -353,13 +353,7 @@ void decide_noisy(Verdict& v, const NoisyContext& context, const std::optional<d
                            to_string(v.status)));
     v.status = Status::noisy;
   }
-  if (v.status == Status::regressed && timing == TimingMode::confirm) {
-    v.status = Status::suspect;
-  }
-  if (v.status == Status::suspect) {
-    v.add_note("a timing regression against a stored baseline: confirmed or cleared by a same-job re-run of base "
-               "and head (defaults.timing \"confirm\")");
-  }
+  if (v.status == Status::regressed && timing == TimingMode::confirm) v.status = Status::suspect;
 }
 
 }  // namespace gate::detail

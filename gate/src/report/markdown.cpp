@@ -4,6 +4,8 @@
 // mentions. The whole text stays under GitHub's comment limit.
 #include <fmt/core.h>
 
+#include <cctype>
+
 #include "gate/report/report.hpp"
 #include "report/rows.hpp"
 #include "report/text.hpp"
@@ -19,7 +21,25 @@ std::string escape(std::string_view raw) {
   const std::string text = detail::visible(raw);
   std::string out;
   out.reserve(text.size() + 8);
-  for (char ch : text) {
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char ch = text[i];
+    // GitHub links what looks like a reference or an address in rendered
+    // text, escapes or not: "GH-12" to an issue, "https://x" and "www.x" to a
+    // site. A zero-width space breaks the pattern and shows nothing.
+    const std::string_view rest(text.data() + i, text.size() - i);
+    if ((rest.starts_with("GH-") || rest.starts_with("gh-")) && i + 3 < text.size() &&
+        std::isdigit(static_cast<unsigned char>(text[i + 3])) != 0) {
+      out += ch;
+      out += text[i + 1];
+      out += "\u200b";
+      ++i;
+      continue;
+    }
+    if (rest.starts_with("://") || rest.starts_with("www.")) {
+      out += ch;
+      out += "\u200b";
+      continue;
+    }
     switch (ch) {
       case '&': out += "&amp;"; break;
       case '<': out += "&lt;"; break;
@@ -52,9 +72,10 @@ std::string_view icon(const detail::Row& r) {
 }
 
 std::string row(const detail::Row& r) {
-  return fmt::format("| {} {} | {} | {} | {} | {} | {} | **{}** | {} | {} | {} | {} | {} |\n", icon(r), r.status,
+  return fmt::format("| {} {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n", icon(r), r.status,
                      escape(r.name), escape(r.metric), escape(r.statistic), escape(r.baseline), escape(r.contender),
-                     r.change, escape(r.threshold), r.p, r.q, r.n, escape(r.note));
+                     r.change.empty() ? "" : "**" + r.change + "**", escape(r.threshold), r.p, r.q, r.n,
+                     escape(r.note));
 }
 
 constexpr std::string_view k_table_head =

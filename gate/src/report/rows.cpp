@@ -48,15 +48,20 @@ std::string statistics_fact(const Comparison& c) {
 }
 
 std::string headline(const Comparison& c) {
+  std::string out;
   switch (c.exit_code()) {
     case 0: {
       const std::size_t passing = c.passing_suspects();
-      if (passing == 0) return "PASSED";
-      return fmt::format("PASSED with {} unconfirmed suspect{}", passing, passing == 1 ? "" : "s");
+      out = passing == 0 ? "PASSED"
+                         : fmt::format("PASSED with {} unconfirmed suspect{}", passing, passing == 1 ? "" : "s");
+      break;
     }
-    case 1: return "FAILED";
-    default: return "COULD NOT JUDGE";
+    case 1: out = "FAILED"; break;
+    default: out = "COULD NOT JUDGE"; break;
   }
+  // Everything new passes a runner nobody recorded: the headline says why.
+  if (!c.baseline_found) out += fmt::format(" — no baseline for runner '{}'", c.runner);
+  return out;
 }
 
 std::string summary(const Comparison& c) {
@@ -132,6 +137,14 @@ Report build_report(const Comparison& c) {
     row.q = v.q_value ? format_p(*v.q_value) : "";
     row.n = format_n(v);
     row.note = v.note();
+    // What a suspect waits for is a fact of its state, said on its row.
+    if (v.status == Status::suspect) {
+      const std::string wait = c.fails(v) ? "unconfirmed: fails until a same-job re-run of base and head confirms or "
+                                            "clears it"
+                                          : "unconfirmed: passes (\"unconfirmed\": \"pass\") until a same-job re-run "
+                                            "of base and head decides";
+      row.note = row.note.empty() ? wait : wait + "; " + row.note;
+    }
     r.rows.push_back(std::move(row));
   }
   return r;

@@ -64,6 +64,15 @@ void write_file_atomically(const std::filesystem::path& path, std::string_view c
   }
   std::filesystem::path dir = path.parent_path();
   if (dir.empty()) dir = ".";
+  // A link where a report or a baseline goes is refused, not followed and
+  // not replaced: a path someone else controls (a pull request's tree)
+  // could point it at .git/hooks or at a file of the user's.
+  struct stat existing {};
+  if (::lstat(path.c_str(), &existing) == 0 && S_ISLNK(existing.st_mode)) {
+    throw Error(fmt::format("writing '{}': it is a symbolic link — refusing to write through it or replace it; "
+                            "remove it or write elsewhere",
+                            path.string()));
+  }
 
   // Same directory, so that the rename stays within one file system and is
   // atomic. A leading dot keeps the leftover of a crash out of globs; the

@@ -16,7 +16,12 @@
 #include "gate/formats/noise_file.hpp"
 #include "gate/formats/runner_file.hpp"
 #include "gate/model/names.hpp"
+#include "gate/formats/google_benchmark.hpp"
+#include "gate/judge/waivers.hpp"
+#include "gate/store/change_commits.hpp"
 #include "gate/store/runner.hpp"
+#include "gate/workflow/confirm.hpp"
+#include "gate/workflow/merge.hpp"
 
 namespace gate {
 namespace {
@@ -137,6 +142,150 @@ Comparison compare_against_ref(const RunBundle& contender, const RefCompareOptio
                                 runner.id, options.ref, others));
   }
   c.notices.insert(c.notices.begin(), first.begin(), first.end());
+  return c;
+}
+
+namespace {
+
+// The policy of a comparison that has no ref to take it from: the named
+// file, else ./gate.json (this project's policy, as a .clang-format would
+// be), else the built-in defaults.
+Policy local_policy(const std::optional<std::filesystem::path>& named) {
+  if (named) return load_policy(*named);
+  if (std::filesystem::exists("gate.json")) return load_policy("gate.json");
+  return default_policy();
+}
+
+// A run recorded without a runner (a plain Google Benchmark file) still
+// says what machine shape it ran on: its context's processor count and
+// caches. Only what both sides state is compared.
+Runner machine_of(const RunBundle& b) {
+  if (!b.runner.fingerprint.empty()) return b.runner;
+  Runner r;
+  if (b.suites.empty()) return r;
+  const auto& ctx = b.suites.front().context;
+  if (auto it = ctx.find("num_cpus"); it != ctx.end()) r.fingerprint["logical_cores"] = it->second;
+  std::string caches;
+  for (int i = 0;; ++i) {
+    auto type = ctx.find(fmt::format("caches.{}.type", i));
+    auto level = ctx.find(fmt::format("caches.{}.level", i));
+    auto size = ctx.find(fmt::format("caches.{}.size", i));
+    if (type == ctx.end() || level == ctx.end() || size == ctx.end()) break;
+    caches += fmt::format("{}L{}{}:{}", caches.empty() ? "" : " ", level->second, type->second, size->second);
+  }
+  if (!caches.empty()) r.fingerprint["caches"] = caches;
+  return r;
+}
+
+// Two files: the same machine, or said loudly.
+std::vector<std::string> check_same_machine(const RunBundle& baseline, const RunBundle& contender, bool allow) {
+  Runner b = machine_of(baseline);
+  Runner c = machine_of(contender);
+  for (auto it = b.fingerprint.begin(); it != b.fingerprint.end();) {
+    it = c.fingerprint.contains(it->first) ? std::next(it) : b.fingerprint.erase(it);
+  }
+  for (auto it = c.fingerprint.begin(); it != c.fingerprint.end();) {
+    it = b.fingerprint.contains(it->first) ? std::next(it) : c.fingerprint.erase(it);
+  }
+  b.id = baseline.runner.id.empty() ? baseline.source : baseline.runner.id;
+  return check_runner_match(c, b, allow);
+}
+
+// The waivers of the change `head` brings over `base`.
+void apply_change_waivers(Comparison& c, const CompareRequest& r) {
+  ChangeCommits change = change_commits(r.repo, *r.waivers_from, *r.baseline_ref);
+  std::vector<Waiver> waivers;
+  std::vector<std::string> bad;
+  for (const auto& commit : change.commits) {
+    for (const auto& [key, value] : commit.trailers) {
+      if (key != k_waiver_trailer) continue;
+      std::string why;
+      if (auto w = parse_waiver(value, commit.commit.sha, why)) {
+        waivers.push_back(std::move(*w));
+      } else {
+        bad.push_back(fmt::format("'{}' in commit {} ({})", value, commit.commit.sha.substr(0, 12), why));
+      }
+    }
+  }
+  const std::vector<Waiver> unused = apply_waivers(c, waivers);
+  const auto accepted = c.counts()[static_cast<std::size_t>(Status::accepted)];
+  std::string notice = fmt::format("waivers: {} {} trailer{} in {} commit{} of {} over {}: {} verdict{} accepted",
+                                   waivers.size(), k_waiver_trailer, waivers.size() == 1 ? "" : "s",
+                                   change.commits.size(), change.commits.size() == 1 ? "" : "s", *r.waivers_from,
+                                   *r.baseline_ref, accepted, accepted == 1 ? "" : "s");
+  for (const auto& w : unused) notice += fmt::format("; '{}' (commit {}) matches nothing", w.text, w.commit.substr(0, 12));
+  for (const auto& b : bad) notice += fmt::format("; not understood: {}", b);
+  if (change.cut_by_shallow_clone) {
+    notice += fmt::format("; the clone ends before the change's first commit, so older commits were not read — "
+                          "fetch them: git fetch --deepen=50 origin {}",
+                          *r.waivers_from);
+  }
+  if (change.cut_by_limit) notice += "; only the newest commits were read";
+  c.notices.push_back(std::move(notice));
+}
+
+}  // namespace
+
+Comparison run_compare(const CompareRequest& r) {
+  if (r.waivers_from && !r.baseline_ref) {
+    throw Error("reading waivers: --waivers-from needs --baseline-ref (a change's commits are those over its base)");
+  }
+  Comparison c;
+  if (r.baseline_ref) {
+    if (r.files.empty()) throw Error("compare --baseline-ref needs the contender's results files");
+    std::vector<RunBundle> parts;
+    for (const auto& f : r.files) parts.push_back(read_results(f));
+    RefCompareOptions ref;
+    ref.repo = r.repo;
+    ref.ref = *r.baseline_ref;
+    ref.runner = r.runner;
+    ref.policy = r.policy;
+    ref.allow_runner_mismatch = r.allow_runner_mismatch;
+    c = compare_against_ref(merge_results(parts), ref, r.options);
+  } else if (r.files.size() == 1) {
+    RunBundle bundle = read_results(r.files[0]);
+    if (!bundle.ab) {
+      throw Error(fmt::format("comparing '{}': one file is judged alone only when it is an a/b bundle of gate run "
+                              "--ab — give a baseline and a contender, or --baseline-ref REF",
+                              r.files[0].string()));
+    }
+    if (r.confirm) {
+      throw Error(fmt::format("confirming '{}': an a/b run is judged by its own pairs — there is nothing to confirm "
+                              "(drop --confirm-with)",
+                              r.files[0].string()));
+    }
+    c = compare_ab(bundle, local_policy(r.policy), r.options);
+  } else if (r.files.size() == 2) {
+    RunBundle baseline = read_results(r.files[0]);
+    RunBundle contender = read_results(r.files[1]);
+    const std::vector<std::string> mismatch = check_same_machine(baseline, contender, r.allow_runner_mismatch);
+    CompareOptions options = r.options;
+    // A baseline file was measured at another time: timing regressions
+    // against it are suspects, as against baselines/<runner>/ at a ref.
+    options.stored_baseline = baseline.stored;
+    c = compare(baseline, contender, local_policy(r.policy), options);
+    if (!mismatch.empty()) {
+      const std::string note = fmt::format("runner mismatch allowed: fingerprints differ in {}", fmt::join(mismatch, ", "));
+      c.notices.insert(c.notices.begin(), note);
+      for (auto& v : c.verdicts) v.add_note(note);
+    }
+  } else {
+    throw Error(fmt::format("compare takes a baseline and a contender file, an a/b bundle of gate run --ab, or "
+                            "--baseline-ref REF and the contender's files; {} given",
+                            r.files.size()));
+  }
+  if (r.waivers_from) apply_change_waivers(c, r);
+  if (r.confirm) {
+    ConfirmOptions options;
+    options.base_build_dir = r.confirm->base_build_dir;
+    options.head_build_dir = r.confirm->head_build_dir;
+    options.rounds = r.confirm->rounds;
+    options.runner = r.runner;
+    options.repo_dir = r.repo;
+    options.bundle_out = r.confirm->bundle_out;
+    options.observer = r.observer;
+    c = confirm(std::move(c), options);
+  }
   return c;
 }
 

@@ -101,10 +101,10 @@ Comparison confirm(Comparison first, const ConfirmOptions& options) {
   std::set<std::string> families;  // complexity suspects: every instance re-runs, to fit the class again
   for (std::size_t i : suspects) {
     const Verdict& v = first.verdicts[i];
-    if (options.policy.find_suite(v.suite) == nullptr) {
+    if (first.policy.find_suite(v.suite) == nullptr) {
       throw Error(fmt::format("confirming the suspected regression of '{}': the policy {} does not name suite '{}', "
                               "so its binary is unknown — pass --policy naming it",
-                              v.name, options.policy.source.empty() ? "(built-in defaults)" : "'" + options.policy.source + "'",
+                              v.name, first.policy.source.empty() ? "(built-in defaults)" : "'" + first.policy.source + "'",
                               v.suite));
     }
     suite_names.insert(v.suite);
@@ -123,7 +123,7 @@ Comparison confirm(Comparison first, const ConfirmOptions& options) {
   ab.run.runner = options.runner;
   ab.run.repo_dir = options.repo_dir;
   ab.seed = options.seed;
-  RunBundle bundle = run_ab(options.policy, ab, options.observer);
+  RunBundle bundle = run_ab(first.policy, ab, options.observer);
   bundle.source = options.bundle_out ? options.bundle_out->string() : std::string("confirmation run");
   if (options.bundle_out) write_file_atomically(*options.bundle_out, write_bundle(bundle));
 
@@ -132,7 +132,7 @@ Comparison confirm(Comparison first, const ConfirmOptions& options) {
   // by asking for it.
   CompareOptions compare_options;
   compare_options.filter = filter;
-  Comparison second = compare_ab(bundle, options.policy, compare_options);
+  Comparison second = compare_ab(bundle, first.policy, compare_options);
   std::map<Key, const Verdict*> found;
   std::vector<Comparison> extra;
   // Only the re-run's comparisons of a metric answer a suspect: a target on
@@ -152,7 +152,7 @@ Comparison confirm(Comparison first, const ConfirmOptions& options) {
   for (const auto& metric : other_metrics) {
     CompareOptions with_metric = compare_options;
     with_metric.metric = metric;
-    extra.push_back(compare_ab(bundle, options.policy, with_metric));
+    extra.push_back(compare_ab(bundle, first.policy, with_metric));
     index(extra.back());
   }
   std::set<std::string> failed_suites(second.suite_failures.begin(), second.suite_failures.end());
@@ -200,16 +200,6 @@ Comparison confirm(Comparison first, const ConfirmOptions& options) {
 
   sort_worst_first(first.verdicts);
   return first;
-}
-
-Policy policy_at_ref(const RunBundle& contender, const RefCompareOptions& ref) {
-  if (ref.policy) return load_policy(*ref.policy);
-  Runner runner = contender_runner(contender, ref.runner);
-  RefSnapshot snap = read_baselines_at(ref.repo, ref.ref, runner.id);
-  if (snap.policy) return parse_policy(*snap.policy, fmt::format("{}:gate.json", ref.ref));
-  Policy policy = default_policy();
-  policy.source = fmt::format("built-in defaults ({} has no gate.json)", ref.ref);
-  return policy;
 }
 
 }  // namespace gate

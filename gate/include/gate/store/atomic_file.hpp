@@ -12,7 +12,8 @@ namespace gate {
 /// directory. Afterwards `path` holds either its old content or the new one,
 /// never a mix, even if the process dies or the disk fills up. A new file
 /// gets mode 0666 minus the umask; an existing file keeps its mode. A
-/// symbolic link at `path` is replaced, not followed. On failure throws
+/// symbolic link at `path` is refused (gate::Error), neither followed nor
+/// replaced. On failure throws
 /// gate::Error naming the path and the system's reason, and removes the
 /// temporary file; the directory must already exist.
 ///

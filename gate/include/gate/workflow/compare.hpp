@@ -15,7 +15,9 @@
 #include "gate/model/noise.hpp"
 #include "gate/model/run_bundle.hpp"
 #include "gate/policy/policy.hpp"
+#include "gate/run/run.hpp"
 #include "gate/store/baseline_store.hpp"
+#include "gate/workflow/confirm.hpp"
 
 namespace gate {
 
@@ -60,5 +62,48 @@ struct RefCompareOptions {
 /// mismatch (unless allowed).
 [[nodiscard]] Comparison compare_against_ref(const RunBundle& contender, const RefCompareOptions& options,
                                              const CompareOptions& compare_options = {});
+
+/// A same-job re-run of the suspects (workflow/confirm.hpp), as asked.
+struct ConfirmRequest {
+  std::filesystem::path base_build_dir;                    ///< the base ref's build
+  std::filesystem::path head_build_dir = "build/release";  ///< the build the contender came from
+  int rounds = k_default_confirm_rounds;
+  std::optional<std::filesystem::path> bundle_out;  ///< also write the re-run's A/B bundle here
+};
+
+/// Everything `gate compare` is asked.
+struct CompareRequest {
+  /// BASELINE CONTENDER; or one A/B bundle of `gate run --ab`; or, with
+  /// baseline_ref, the contender's files (merged into one run).
+  std::vector<std::filesystem::path> files;
+  std::optional<std::string> baseline_ref;  ///< judge against baselines/<runner>/ at this ref
+  std::filesystem::path repo = ".";         ///< inside the git repository (baseline_ref, waivers_from)
+  std::optional<std::string> runner;        ///< --runner; GATE_RUNNER and the fingerprint otherwise
+  std::optional<std::filesystem::path> policy;  ///< the policy file; else the ref's gate.json, else ./gate.json
+  bool allow_runner_mismatch = false;
+  CompareOptions options;                   ///< --metric, --filter
+  /// Read "Perf-Accepted" trailers of the commits this ref brings over
+  /// baseline_ref (judge/waivers.hpp): a pull request's head.
+  std::optional<std::string> waivers_from;
+  std::optional<ConfirmRequest> confirm;    ///< re-run the suspects, base build against head build
+  RunObserver* observer = nullptr;          ///< progress of a confirmation; may be null
+};
+
+/// Does what `gate compare` does, choosing how from what it is given:
+///  - with baseline_ref: the contender files merged into one run and judged
+///    against its runner's baselines and the ref's policy (compare_against_ref);
+///  - one file that is a same-job A/B bundle: judged by its pairs (compare_ab);
+///  - two files: the second judged against the first (compare); a perfgate
+///    baseline file counts as a stored baseline (timing needs confirmation),
+///    and two runs recorded on different machines are refused as against a
+///    ref (check_runner_match), unless allow_runner_mismatch.
+/// Then the waivers of the change are applied (waivers_from needs
+/// baseline_ref: the change's commits are those over the base), and the
+/// remaining suspects confirmed when asked. The policy is the named file;
+/// else, against a ref, the ref's gate.json; else ./gate.json when there is
+/// one; else the built-in defaults; the report says which. Throws
+/// gate::Error for anything the steps refuse, and for a request that does
+/// not fit one of the ways above.
+[[nodiscard]] Comparison run_compare(const CompareRequest& request);
 
 }  // namespace gate

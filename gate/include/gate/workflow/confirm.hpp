@@ -10,9 +10,6 @@
 #include <string>
 #include <vector>
 
-#include "gate/workflow/compare.hpp"
-#include "gate/workflow/merge.hpp"
-#include "gate/workflow/record.hpp"
 #include "gate/judge/judge.hpp"
 #include "gate/run/run.hpp"
 #include "gate/model/run_bundle.hpp"
@@ -28,9 +25,6 @@ struct ConfirmOptions {
   std::filesystem::path base_build_dir;                  ///< the base ref's build: its suite binaries
   std::filesystem::path head_build_dir = "build/release";  ///< the build the first step's results came from
   int rounds = k_default_confirm_rounds;                 ///< A/B rounds; at least 1 (fewer than 9 with a notice)
-  /// Names the suites' binaries and arguments, and judges the confirmation
-  /// (limits, alpha): the policy the first step was judged with.
-  Policy policy;
   std::optional<std::chrono::nanoseconds> timeout;  ///< per suite binary run; unset: the policy's
   std::optional<std::string> runner;                ///< as RunOptions::runner
   std::filesystem::path repo_dir = ".";             ///< as RunOptions::repo_dir
@@ -53,7 +47,9 @@ struct ConfirmOptions {
 [[nodiscard]] std::string exact_names_filter(const std::vector<std::string>& names,
                                              const std::vector<std::string>& families = {});
 
-/// Confirms the suspects of `first` (Status::suspect): re-runs only those
+/// Confirms the suspects of `first` (Status::suspect) with the policy
+/// `first` was judged with (Comparison::policy: it names the suites'
+/// binaries and judges the re-run): re-runs only those
 /// benchmarks (exact_names_filter) of only their suites, from the base
 /// build and the head build, interleaved (run_ab with `rounds` rounds),
 /// judges them with compare_ab, and returns `first` with each suspect
@@ -75,11 +71,5 @@ struct ConfirmOptions {
 /// refuses (a build without the binaries, rounds below 1), and when a
 /// suspect's suite is not in the policy (its binary is unknown).
 [[nodiscard]] Comparison confirm(Comparison first, const ConfirmOptions& options);
-
-/// The policy compare_against_ref() judges `contender` with for these
-/// options, for a confirmation to run and judge with: the file
-/// `ref.policy` when given, else gate.json as it is at `ref.ref` (read
-/// through libgit2, never the working tree), else the built-in defaults.
-[[nodiscard]] Policy policy_at_ref(const RunBundle& contender, const RefCompareOptions& ref);
 
 }  // namespace gate
