@@ -212,8 +212,9 @@ void expect_one_located_line(const std::string& message, const std::string& sour
 }
 
 BOOST_AUTO_TEST_CASE(nesting_far_beyond_the_limit_is_refused_not_a_crash) {
-  // 14,000 levels crashed the recursive scanner with SIGSEGV.
-  std::string deep = "{\"rules\": " + std::string(14'000, '[') + std::string(14'000, ']') + "}";
+  // Some 14,000 levels crashed the gate (the recursive scanner), 100,000
+  // crash any recursive reader.
+  std::string deep = "{\"rules\": " + std::string(100'000, '[') + std::string(100'000, ']') + "}";
   std::string message = parse_error(deep);
   BOOST_TEST(message == "gate.json:1:74: invalid JSON: json nested deeper than 64 levels", message);
   std::string objects;
@@ -257,7 +258,8 @@ BOOST_AUTO_TEST_CASE(line_comments_end_at_lf_cr_or_the_end_of_the_file) {
   // A comment ending in CR gave "internal error: [json.exception.parse_error.101]",
   // one at the end of the file "basic_string_view::substr".
   Policy cr = gate::load_policy(gate::test::data("policy/comment_ends_in_cr.json"));
-  BOOST_TEST(cr.rule_count() == 0U);
+  BOOST_TEST(cr.rule_count() == 1U);
+  BOOST_TEST(parse("{\"version\"// x\r: 1}").source == "gate.json");
   BOOST_TEST(parse("{ \"version\": 1 } // the end").source == "gate.json");
   BOOST_TEST(parse("{}//").source == "gate.json");
   BOOST_TEST(parse("// first\r\n{ /* inside */ \"defaults\": { \"threshold\": \"+7%\" } }\r\n// last\r\n")
@@ -321,6 +323,23 @@ BOOST_AUTO_TEST_CASE(hostile_texts_get_located_one_line_errors) {
   }
 }
 
+BOOST_AUTO_TEST_CASE(the_cli_says_one_line_and_exits_2_on_a_hostile_gate_json) {
+  gate::test::TempDir dir;
+  gate::test::write_file(dir / "deep.json", "{\"rules\": " + std::string(100'000, '[') + std::string(100'000, ']') + "}");
+  const std::string policies[] = {(dir / "deep.json").string(), gate::test::data("policy/text_after_nul.json").string(),
+                                  gate::test::data("policy/number_out_of_range.json").string(),
+                                  gate::test::data("policy/escaped_control_in_arg.json").string()};
+  for (const auto& policy : policies) {
+    auto r = gate::test::run_gate({"compare", "--policy", policy, "base.json", "head.json"}, dir.path());
+    BOOST_TEST_CONTEXT(policy) {
+      BOOST_TEST(r.exit_code == 2);
+      BOOST_TEST(r.err.starts_with("gate: error: " + policy + ":"), r.err);
+      BOOST_TEST(r.err.find('\n') == r.err.size() - 1, r.err);  // one line
+      BOOST_TEST(r.err.find("internal error") == std::string::npos, r.err);
+    }
+  }
+}
+
 BOOST_AUTO_TEST_CASE(a_policy_larger_than_the_limit_is_refused) {
   std::string big = "{\"rules\": [" + std::string(gate::k_max_policy_bytes, ' ') + "]}";
   BOOST_TEST(parse_error(big) == "gate.json:1:1: a policy of " + std::to_string(big.size()) +
@@ -344,6 +363,77 @@ BOOST_AUTO_TEST_CASE(load_policy_names_the_file_as_source) {
   BOOST_TEST(p.source == (dir / "gate.json").string());
   BOOST_TEST(*p.defaults.threshold.relative == 0.07);
   BOOST_TEST(p.defaults.threshold.origin == (dir / "gate.json").string() + ":1:30");
+}
+
+// --- finding the policy ---------------------------------------------------------
+
+BOOST_AUTO_TEST_CASE(find_policy_takes_the_named_file_then_gate_json_then_the_fallback) {
+  gate::test::TempDir dir;
+  gate::test::TempDir empty;
+  gate::test::write_file(dir / "gate.json", R"({ "defaults": { "threshold": "+7%" } })");
+  gate::test::write_file(dir / "other.json", R"({ "defaults": { "threshold": "+3%" } })");
+  using gate::PolicyFallback;
+  // A named file wins, and must exist: no silent fallback.
+  Policy named = gate::find_policy(dir / "other.json", PolicyFallback::required, dir.path());
+  BOOST_TEST(named.source == (dir / "other.json").string());
+  BOOST_TEST(error_of([&] { (void)gate::find_policy(empty / "none.json", PolicyFallback::built_in, empty.path()); }) ==
+             "reading policy '" + (empty / "none.json").string() + "': no such file");
+  // Else the directory's gate.json.
+  Policy found = gate::find_policy(std::nullopt, PolicyFallback::required, dir.path());
+  BOOST_TEST(found.source == (dir / "gate.json").string());
+  BOOST_TEST(*found.defaults.threshold.relative == 0.07);
+  // Else the fallback.
+  Policy builtin = gate::find_policy(std::nullopt, PolicyFallback::built_in, empty.path());
+  BOOST_TEST(builtin.source.empty());
+  BOOST_TEST(*builtin.defaults.threshold.relative == 0.10);
+  BOOST_TEST(error_of([&] { (void)gate::find_policy(std::nullopt, PolicyFallback::required, empty.path()); }) ==
+             "no policy — there is no gate.json in " + empty.path().string() +
+                 "; pass --policy FILE naming the suites to run");
+}
+
+BOOST_AUTO_TEST_CASE(find_policy_in_the_current_directory_names_it_gate_json) {
+  gate::test::TempDir dir;
+  gate::test::write_file(dir / "gate.json", "{}");
+  auto previous = std::filesystem::current_path();
+  std::filesystem::current_path(dir.path());
+  std::string source;
+  std::string required;
+  try {
+    source = gate::find_policy(std::nullopt, gate::PolicyFallback::required).source;
+    std::filesystem::remove(dir / "gate.json");
+    required = error_of([] { (void)gate::find_policy(std::nullopt, gate::PolicyFallback::required); });
+  } catch (...) {
+    std::filesystem::current_path(previous);
+    throw;
+  }
+  std::filesystem::current_path(previous);
+  BOOST_TEST(source == "gate.json");
+  BOOST_TEST(required == "no policy — there is no gate.json here; pass --policy FILE naming the suites to run");
+}
+
+BOOST_AUTO_TEST_CASE(a_gate_json_that_cannot_be_read_is_an_error_not_the_defaults) {
+  gate::test::TempDir dir;
+  std::filesystem::create_directory(dir / "gate.json");
+  BOOST_TEST(error_of([&] { (void)gate::find_policy(std::nullopt, gate::PolicyFallback::built_in, dir.path()); }) ==
+             "reading policy '" + (dir / "gate.json").string() + "': it is a directory, not a file");
+  gate::test::TempDir dangling;
+  std::filesystem::create_symlink(dangling / "elsewhere.json", dangling / "gate.json");
+  BOOST_TEST(error_of([&] { (void)gate::find_policy(std::nullopt, gate::PolicyFallback::built_in, dangling.path()); })
+                 .ends_with("gate.json': no such file"));
+}
+
+BOOST_AUTO_TEST_CASE(find_policy_at_ref_reads_the_refs_text_else_says_it_has_none) {
+  Policy at_ref = gate::find_policy_at_ref(std::nullopt, std::string(R"({ "defaults": { "alpha": 0.01 } })"), "main");
+  BOOST_TEST(at_ref.source == "main:gate.json");
+  BOOST_TEST(at_ref.defaults.alpha == 0.01);
+  BOOST_TEST(error_of([] { (void)gate::find_policy_at_ref(std::nullopt, std::string("{ \"x\": 1 }"), "HEAD^1"); })
+                 .starts_with("HEAD^1:gate.json:1:3: x: unknown key"));
+  Policy none = gate::find_policy_at_ref(std::nullopt, std::nullopt, "main");
+  BOOST_TEST(none.source == "built-in defaults (main has no gate.json)");
+  BOOST_TEST(none.rule_count() == 0U);
+  gate::test::TempDir dir;
+  gate::test::write_file(dir / "p.json", "{}");
+  BOOST_TEST(gate::find_policy_at_ref(dir / "p.json", std::string("{ broken"), "main").source == (dir / "p.json").string());
 }
 
 // --- the default policy -------------------------------------------------------
