@@ -94,12 +94,13 @@ void JsonReader::skip_ws() {
   const std::size_t n = m_text.size();
   while (m_pos < n) {
     char c = m_text[m_pos];
-    if (c == '/' && m_options.allow_comments) {
+    if (c == ' ' || c == '\n' || c == '\r' || c == '\t') {
+      ++m_pos;
+    } else if (c == '/' && m_options.allow_comments) {
       skip_comment();
-      continue;
+    } else {
+      return;
     }
-    if (c != ' ' && c != '\n' && c != '\r' && c != '\t') return;
-    ++m_pos;
   }
 }
 
