@@ -205,6 +205,14 @@ BOOST_AUTO_TEST_CASE(no_baseline_for_this_runner_means_every_benchmark_is_new) {
   BOOST_TEST(notice.find("no baselines for runner 'r9'") != std::string::npos, notice);
   BOOST_TEST(notice.find("r1") != std::string::npos, notice);
   BOOST_TEST(notice.find("gate baseline update") != std::string::npos, notice);
+  // The headline says it, so that a runner id typo cannot pass unseen.
+  BOOST_TEST(j["headline"] == "PASSED — no baseline for runner 'r9'");
+  // A policy can make it a failure to judge.
+  gate::test::TempDir dir;
+  gate::test::write_file(dir / "strict.json", R"({"defaults": {"no_baseline": "fail"}})");
+  auto strict = compare_ref(r.repo, "main", clean(), {"--runner", "r9", "--policy", (dir / "strict.json").string()});
+  BOOST_TEST(strict.exit_code == 2, strict.err);
+  BOOST_TEST(gate::test::json_report(strict)["outcome"] == "could not judge");
 }
 
 BOOST_AUTO_TEST_CASE(a_runner_mismatch_is_exit_2_unless_allowed_and_then_stated) {

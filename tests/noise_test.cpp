@@ -278,6 +278,15 @@ BOOST_AUTO_TEST_CASE(policy_keys_for_timing_and_noise) {
   BOOST_TEST(contains(bad(R"({"defaults": {"noise_ceiling": "50ms"}})"), "expected a positive percentage"));
   BOOST_TEST(contains(bad(R"({"defaults": {"noise_ceiling": 0.5}})"), "expected a string"));
   BOOST_TEST(contains(bad(R"({"defaults": {"noise_kk": 3}})"), "did you mean 'noise_k'"));
+
+  // What an unconfirmed suspect and a runner without baselines do.
+  BOOST_TEST((builtin.defaults.unconfirmed == Unconfirmed::fail));
+  BOOST_TEST((builtin.defaults.no_baseline == NoBaseline::pass));
+  auto q = parse_policy(R"({"defaults": {"unconfirmed": "pass", "no_baseline": "fail"}})", "gate.json");
+  BOOST_TEST((q.defaults.unconfirmed == Unconfirmed::pass));
+  BOOST_TEST((q.defaults.no_baseline == NoBaseline::fail));
+  BOOST_TEST(contains(bad(R"({"defaults": {"unconfirmed": "maybe"}})"), "unknown unconfirmed 'maybe'"));
+  BOOST_TEST(contains(bad(R"({"defaults": {"no_baseline": "ignore"}})"), "unknown no_baseline 'ignore'"));
 }
 
 // --- in git ------------------------------------------------------------------------

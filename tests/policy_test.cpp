@@ -2,6 +2,7 @@
 // limits and targets, and which rules apply to a benchmark.
 #include <boost/test/unit_test.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <limits>
@@ -89,8 +90,8 @@ BOOST_AUTO_TEST_CASE(broken_bad_limit_unit) {
                 "bad limit '+5 parsecs': unknown unit 'parsecs'");
 }
 BOOST_AUTO_TEST_CASE(broken_syntax_missing_comma) {
-  // nlohmann notices the missing comma on the closing quote of the next key.
-  expect_broken("syntax_missing_comma.json", "3:12", "invalid JSON", "expected '}'");
+  // The reader notices the missing comma at the next key's opening quote.
+  expect_broken("syntax_missing_comma.json", "3:3", "invalid JSON", "expected ',' or '}', found '\"'");
 }
 BOOST_AUTO_TEST_CASE(broken_syntax_unterminated_comment) {
   expect_broken("syntax_unterminated_comment.json", "5:1", "invalid JSON", "missing closing '*/'");
@@ -180,6 +181,174 @@ BOOST_AUTO_TEST_CASE(broken_target_in_default_limits) {
                 "put targets in a rule");
 }
 
+// --- hostile text: refused with a location, in one line, never a crash -----
+
+// Every message of these tests: gate::Error (anything else escapes error_of
+// and fails the test), located in gate.json, one line with no raw control
+// character.
+std::string printable(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    auto u = static_cast<unsigned char>(c);
+    if (u >= 0x20 && u < 0x7F) {
+      out += c;
+    } else {
+      static constexpr char k_hex[] = "0123456789abcdef";
+      out += "\\x";
+      out += k_hex[u >> 4];
+      out += k_hex[u & 0xF];
+    }
+  }
+  return out;
+}
+
+void expect_one_located_line(const std::string& message, const std::string& source = "gate.json") {
+  std::regex located("^" + std::regex_replace(source, std::regex(R"([.^$|()\[\]{}*+?\\])"), R"(\$&)") +
+                     ":[0-9]+:[0-9]+: .+");
+  BOOST_TEST(std::regex_match(message, located), "not located: " << message);
+  BOOST_TEST(std::none_of(message.begin(), message.end(),
+                          [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7F; }),
+             "raw control character in: " << message);
+}
+
+BOOST_AUTO_TEST_CASE(nesting_far_beyond_the_limit_is_refused_not_a_crash) {
+  // Some 14,000 levels crashed the gate (the recursive scanner), 100,000
+  // crash any recursive reader.
+  std::string deep = "{\"rules\": " + std::string(100'000, '[') + std::string(100'000, ']') + "}";
+  std::string message = parse_error(deep);
+  BOOST_TEST(message == "gate.json:1:74: invalid JSON: json nested deeper than 64 levels", message);
+  std::string objects;
+  for (int i = 0; i < 20'000; ++i) objects += "{\"a\":";
+  BOOST_TEST(parse_error(objects).starts_with("gate.json:1:321: invalid JSON: json nested deeper than 64 levels"),
+             parse_error(objects));
+  // 64 levels are read (and then refused for what they mean, not their depth).
+  std::string ok = "{\"rules\": " + std::string(63, '[') + std::string(63, ']') + "}";
+  BOOST_TEST(parse_error(ok).find("expected an object") != std::string::npos, parse_error(ok));
+}
+
+BOOST_AUTO_TEST_CASE(broken_text_after_nul) {
+  // The reader stopped at the NUL and passed the file.
+  expect_broken("text_after_nul.json", "4:1", "invalid JSON", "unexpected text after the json value: a NUL byte");
+}
+BOOST_AUTO_TEST_CASE(nul_anywhere_is_refused) {
+  using namespace std::string_literals;
+  BOOST_TEST(parse_error("{}\0"s) == "gate.json:1:3: invalid JSON: unexpected text after the json value: a NUL byte");
+  BOOST_TEST(parse_error("{ \"version\":\0 1 }"s) ==
+             "gate.json:1:13: invalid JSON: expected a json value, found a NUL byte");
+  BOOST_TEST(parse_error("{ \"ver\0sion\": 1 }"s) ==
+             "gate.json:1:7: invalid JSON: control character in string (must be escaped)");
+  BOOST_TEST(parse_error("{} // \0\n"s) == "gate.json:1:7: invalid JSON: a NUL byte in a comment");
+  expect_broken("nul_in_comment.json", "2:21", "invalid JSON", "a NUL byte in a comment");
+}
+
+BOOST_AUTO_TEST_CASE(broken_number_out_of_range) {
+  // "internal error: number overflow", without a location.
+  expect_broken("number_out_of_range.json", "2:26", "invalid JSON", "number out of range");
+  BOOST_TEST(parse_error(R"({ "defaults": { "noise_k": -1e999 } })") ==
+             "gate.json:1:28: invalid JSON: number out of range");
+  BOOST_TEST(parse_error(R"({ "defaults": { "alpha": 1e-400 } })") ==
+             "gate.json:1:26: invalid JSON: number out of range");
+  BOOST_TEST(parse_error(R"({ "defaults": { "repetitions": 99999999999999999999 } })") ==
+             "gate.json:1:32: defaults.\"repetitions\": 99999999999999999999 is out of range — at most 100000");
+  BOOST_TEST(parse_error(R"({ "version": 1.0 })") ==
+             "gate.json:1:14: version: unsupported version 1.0 — this gate reads version 1");
+}
+
+BOOST_AUTO_TEST_CASE(line_comments_end_at_lf_cr_or_the_end_of_the_file) {
+  // A comment ending in CR gave "internal error: [json.exception.parse_error.101]",
+  // one at the end of the file "basic_string_view::substr".
+  Policy cr = gate::load_policy(gate::test::data("policy/comment_ends_in_cr.json"));
+  BOOST_TEST(cr.rule_count() == 1U);
+  BOOST_TEST(parse("{\"version\"// x\r: 1}").source == "gate.json");
+  BOOST_TEST(parse("{ \"version\": 1 } // the end").source == "gate.json");
+  BOOST_TEST(parse("{}//").source == "gate.json");
+  BOOST_TEST(parse("// first\r\n{ /* inside */ \"defaults\": { \"threshold\": \"+7%\" } }\r\n// last\r\n")
+                 .defaults.threshold.origin == "gate.json:2:43");
+  BOOST_TEST(parse_error("{}/") == "gate.json:1:3: invalid JSON: expected a comment ('//' or '/*') after '/'");
+  BOOST_TEST(parse_error("{} /* open") ==
+             "gate.json:1:11: invalid JSON: unterminated comment (opened at 1:4): missing closing '*/'");
+  BOOST_TEST(parse_error("// only a comment\n") ==
+             "gate.json:2:1: invalid JSON: no value — a policy is an object, '{}' at the least");
+  BOOST_TEST(parse_error("") == "gate.json:1:1: invalid JSON: no value — a policy is an object, '{}' at the least");
+}
+
+BOOST_AUTO_TEST_CASE(broken_invalid_utf8_in_string) {
+  // Refused at the first bad byte, never repaired: a pattern must be the one written.
+  expect_broken("invalid_utf8_in_string.json", "2:29", "invalid JSON", "invalid utf-8 in string");
+  BOOST_TEST(parse_error("// caf\xe9\n{}") == "gate.json:1:7: invalid JSON: invalid utf-8 in comment");
+  BOOST_TEST(parse(R"({ "suites": [ { "name": "bench_a", "binary": "b/caf\u00e9 \u2192 ü" } ] })")
+                 .suites.at(0)
+                 .binary == "b/caf\u00e9 \u2192 \u00fc");
+}
+
+BOOST_AUTO_TEST_CASE(broken_escaped_control_in_arg) {
+  // JSON allows "\u001b"; gate.json's names, paths, arguments and patterns
+  // never need one, and a message quoting it must stay one line.
+  expect_broken("escaped_control_in_arg.json", "2:60", "suites[0].\"args\"[0]", "control character \\x1b in a string");
+  BOOST_TEST(parse_error("{ \"ru\\nles\": [] }") ==
+             "gate.json:1:3: ru\\nles: control character \\n in a key — gate.json's keys and strings hold none, "
+             "escaped or not");
+  BOOST_TEST(parse_error("{ \"rules\": [ { \"match\": \"a\tb\" } ] }") ==
+             "gate.json:1:27: invalid JSON: control character in string (must be escaped)");
+}
+
+BOOST_AUTO_TEST_CASE(messages_quoting_the_file_stay_one_line) {
+  // Bidirectional overrides and line separators are allowed in strings but
+  // shown escaped, so that a message cannot hide or reorder its own text.
+  std::string message = parse_error("{ \"rules\xE2\x80\xAE\": [], \"x\xE2\x80\xA8\": 1 }");
+  BOOST_TEST(message == "gate.json:1:3: rules\\u202e: unknown key (expected one of: version, metrics, defaults, suites, "
+                        "rules, size, binaries)",
+             message);
+  // A benchmark name from results, quoted when its rules cannot be judged.
+  Policy p = parse(R"({ "rules": [
+    { "match": "BM_Rate*", "primary_metric": "items_per_second", "threshold": "+5%" },
+    { "match": "BM_*", "p95": "< 10ms" }
+  ] })");
+  std::string resolved = error_of([&] { (void)p.rules_for("bench\x1b[8m", "BM_Rate\nPASSED"); });
+  BOOST_TEST(resolved.find("cannot judge 'BM_Rate\\nPASSED' in suite 'bench\\x1b[8m'") != std::string::npos, resolved);
+  expect_one_located_line(resolved);
+}
+
+BOOST_AUTO_TEST_CASE(hostile_texts_get_located_one_line_errors) {
+  using namespace std::string_literals;
+  const std::string texts[] = {
+      "{"s, "{\"a\""s, "{\"a\":"s, "[1,"s, "\"\\u12"s, "\"\\ud800\""s, "\"\\udc00x\""s, "-"s, "01"s, "1."s, "1e"s,
+      "tru"s, "nul"s, "{\"a\" 1}"s, "{,}"s, "[1 2]"s, "{}}"s, "\xEF\xBB\xBF"s, "\xEF\xBB"s, "/*"s, "/"s, "{\"a\\\n\": 1}"s,
+      "{\"rules\": [{\"match\": \"*\", \"cpu_time\": \"+1e999%\"}]}"s, "{\"version\": 1e400}"s,
+      "{\"defaults\": {\"min_repetitions\": -99999999999999999999}}"s, "\x80"s, "{\"\xC0\xAF\": 1}"s,
+      "{\"size\": {\"[\": {}}}"s, "{\"suites\": [{\"name\": \"\\u0000\", \"binary\": \"b\"}]}"s};
+  for (const auto& text : texts) {
+    std::string message = parse_error(text);
+    BOOST_TEST_CONTEXT("text: " << printable(text)) { expect_one_located_line(message); }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(the_cli_says_one_line_and_exits_2_on_a_hostile_gate_json) {
+  gate::test::TempDir dir;
+  gate::test::write_file(dir / "deep.json", "{\"rules\": " + std::string(100'000, '[') + std::string(100'000, ']') + "}");
+  const std::string policies[] = {(dir / "deep.json").string(), gate::test::data("policy/text_after_nul.json").string(),
+                                  gate::test::data("policy/number_out_of_range.json").string(),
+                                  gate::test::data("policy/escaped_control_in_arg.json").string()};
+  for (const auto& policy : policies) {
+    auto r = gate::test::run_gate({"compare", "--policy", policy, "base.json", "head.json"}, dir.path());
+    BOOST_TEST_CONTEXT(policy) {
+      BOOST_TEST(r.exit_code == 2);
+      BOOST_TEST(r.err.starts_with("gate: error: " + policy + ":"), r.err);
+      BOOST_TEST(r.err.find('\n') == r.err.size() - 1, r.err);  // one line
+      BOOST_TEST(r.err.find("internal error") == std::string::npos, r.err);
+    }
+  }
+}
+
+BOOST_AUTO_TEST_CASE(a_policy_larger_than_the_limit_is_refused) {
+  std::string big = "{\"rules\": [" + std::string(gate::k_max_policy_bytes, ' ') + "]}";
+  BOOST_TEST(parse_error(big) == "gate.json:1:1: a policy of " + std::to_string(big.size()) +
+                                     " bytes — larger than the 4 MiB any gate.json may have");
+  // load_policy reads no more than that from an endless file.
+  std::string endless = error_of([] { (void)gate::load_policy("/dev/zero"); });
+  BOOST_TEST(endless.starts_with("/dev/zero:1:1: a policy of "), endless);
+}
+
 // --- files ------------------------------------------------------------------
 
 BOOST_AUTO_TEST_CASE(missing_file_is_an_error_naming_it) {
@@ -194,6 +363,77 @@ BOOST_AUTO_TEST_CASE(load_policy_names_the_file_as_source) {
   BOOST_TEST(p.source == (dir / "gate.json").string());
   BOOST_TEST(*p.defaults.threshold.relative == 0.07);
   BOOST_TEST(p.defaults.threshold.origin == (dir / "gate.json").string() + ":1:30");
+}
+
+// --- finding the policy ---------------------------------------------------------
+
+BOOST_AUTO_TEST_CASE(find_policy_takes_the_named_file_then_gate_json_then_the_fallback) {
+  gate::test::TempDir dir;
+  gate::test::TempDir empty;
+  gate::test::write_file(dir / "gate.json", R"({ "defaults": { "threshold": "+7%" } })");
+  gate::test::write_file(dir / "other.json", R"({ "defaults": { "threshold": "+3%" } })");
+  using gate::PolicyFallback;
+  // A named file wins, and must exist: no silent fallback.
+  Policy named = gate::find_policy(dir / "other.json", PolicyFallback::required, dir.path());
+  BOOST_TEST(named.source == (dir / "other.json").string());
+  BOOST_TEST(error_of([&] { (void)gate::find_policy(empty / "none.json", PolicyFallback::built_in, empty.path()); }) ==
+             "reading policy '" + (empty / "none.json").string() + "': no such file");
+  // Else the directory's gate.json.
+  Policy found = gate::find_policy(std::nullopt, PolicyFallback::required, dir.path());
+  BOOST_TEST(found.source == (dir / "gate.json").string());
+  BOOST_TEST(*found.defaults.threshold.relative == 0.07);
+  // Else the fallback.
+  Policy builtin = gate::find_policy(std::nullopt, PolicyFallback::built_in, empty.path());
+  BOOST_TEST(builtin.source.empty());
+  BOOST_TEST(*builtin.defaults.threshold.relative == 0.10);
+  BOOST_TEST(error_of([&] { (void)gate::find_policy(std::nullopt, PolicyFallback::required, empty.path()); }) ==
+             "no policy — there is no gate.json in " + empty.path().string() +
+                 "; pass --policy FILE naming the suites to run");
+}
+
+BOOST_AUTO_TEST_CASE(find_policy_in_the_current_directory_names_it_gate_json) {
+  gate::test::TempDir dir;
+  gate::test::write_file(dir / "gate.json", "{}");
+  auto previous = std::filesystem::current_path();
+  std::filesystem::current_path(dir.path());
+  std::string source;
+  std::string required;
+  try {
+    source = gate::find_policy(std::nullopt, gate::PolicyFallback::required).source;
+    std::filesystem::remove(dir / "gate.json");
+    required = error_of([] { (void)gate::find_policy(std::nullopt, gate::PolicyFallback::required); });
+  } catch (...) {
+    std::filesystem::current_path(previous);
+    throw;
+  }
+  std::filesystem::current_path(previous);
+  BOOST_TEST(source == "gate.json");
+  BOOST_TEST(required == "no policy — there is no gate.json here; pass --policy FILE naming the suites to run");
+}
+
+BOOST_AUTO_TEST_CASE(a_gate_json_that_cannot_be_read_is_an_error_not_the_defaults) {
+  gate::test::TempDir dir;
+  std::filesystem::create_directory(dir / "gate.json");
+  BOOST_TEST(error_of([&] { (void)gate::find_policy(std::nullopt, gate::PolicyFallback::built_in, dir.path()); }) ==
+             "reading policy '" + (dir / "gate.json").string() + "': it is a directory, not a file");
+  gate::test::TempDir dangling;
+  std::filesystem::create_symlink(dangling / "elsewhere.json", dangling / "gate.json");
+  BOOST_TEST(error_of([&] { (void)gate::find_policy(std::nullopt, gate::PolicyFallback::built_in, dangling.path()); })
+                 .ends_with("gate.json': no such file"));
+}
+
+BOOST_AUTO_TEST_CASE(find_policy_at_ref_reads_the_refs_text_else_says_it_has_none) {
+  Policy at_ref = gate::find_policy_at_ref(std::nullopt, std::string(R"({ "defaults": { "alpha": 0.01 } })"), "main");
+  BOOST_TEST(at_ref.source == "main:gate.json");
+  BOOST_TEST(at_ref.defaults.alpha == 0.01);
+  BOOST_TEST(error_of([] { (void)gate::find_policy_at_ref(std::nullopt, std::string("{ \"x\": 1 }"), "HEAD^1"); })
+                 .starts_with("HEAD^1:gate.json:1:3: x: unknown key"));
+  Policy none = gate::find_policy_at_ref(std::nullopt, std::nullopt, "main");
+  BOOST_TEST(none.source == "built-in defaults (main has no gate.json)");
+  BOOST_TEST(none.rule_count() == 0U);
+  gate::test::TempDir dir;
+  gate::test::write_file(dir / "p.json", "{}");
+  BOOST_TEST(gate::find_policy_at_ref(dir / "p.json", std::string("{ broken"), "main").source == (dir / "p.json").string());
 }
 
 // --- the default policy -------------------------------------------------------

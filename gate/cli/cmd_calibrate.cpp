@@ -34,14 +34,8 @@ struct CalibrateArgs {
 };
 
 int run_calibrate(const CalibrateArgs& a) {
-  Policy policy;
-  if (!a.policy.empty()) {
-    policy = load_policy(a.policy);
-  } else if (std::filesystem::exists("gate.json")) {
-    policy = load_policy("gate.json");
-  } else {
-    throw Error("calibrating: no policy — there is no gate.json here; pass --policy FILE naming the suites to run");
-  }
+  Policy policy =
+      find_policy(a.policy.empty() ? std::nullopt : std::optional<std::filesystem::path>(a.policy), PolicyFallback::required);
   CalibrateOptions options;
   options.run.build_dir = a.build_dir;
   options.run.repetitions = a.repetitions;

@@ -40,14 +40,10 @@ struct RunArgs {
   std::optional<std::uint32_t> seed;
 };
 
-Policy load_run_policy(const RunArgs& a) {
-  if (!a.policy.empty()) return load_policy(a.policy);
-  if (std::filesystem::exists("gate.json")) return load_policy("gate.json");
-  throw Error("running suites: no policy — there is no gate.json here; pass --policy FILE naming the suites to run");
-}
 
 int run_run(const RunArgs& a) {
-  Policy policy = load_run_policy(a);
+  Policy policy =
+      find_policy(a.policy.empty() ? std::nullopt : std::optional<std::filesystem::path>(a.policy), PolicyFallback::required);
   RunOptions options;
   options.build_dir = a.build_dir;
   options.repetitions = a.repetitions;

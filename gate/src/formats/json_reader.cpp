@@ -1,6 +1,7 @@
 // gate/src/formats/json_reader.cpp — the strict JSON pull reader (RFC 8259, UTF-8).
 #include "formats/json_reader.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <limits>
 
@@ -40,39 +41,13 @@ void append_utf8(std::string& out, std::uint32_t cp) {
 /// A byte as a message shows it: 'x' when printable, else its code.
 std::string show_byte(char c) {
   auto u = static_cast<unsigned char>(c);
+  if (u == 0) return "a NUL byte";
   if (u >= 0x20 && u < 0x7F) return std::string("'") + c + "'";
   static constexpr char k_hex[] = "0123456789abcdef";
   return std::string("byte 0x") + k_hex[u >> 4] + k_hex[u & 0xF];
 }
 
 }  // namespace
-
-std::size_t utf8_length(std::string_view text, std::size_t at) {
-  auto byte = [&](std::size_t i) { return i < text.size() ? static_cast<unsigned char>(text[i]) : 0u; };
-  unsigned lead = byte(at);
-  if (at >= text.size()) return 0;
-  if (lead < 0x80) return 1;
-  unsigned lo = 0x80, hi = 0xBF;
-  std::size_t more = 0;
-  if (lead >= 0xC2 && lead <= 0xDF) {
-    more = 1;
-  } else if (lead >= 0xE0 && lead <= 0xEF) {
-    more = 2;
-    if (lead == 0xE0) lo = 0xA0;
-    if (lead == 0xED) hi = 0x9F;
-  } else if (lead >= 0xF0 && lead <= 0xF4) {
-    more = 3;
-    if (lead == 0xF0) lo = 0x90;
-    if (lead == 0xF4) hi = 0x8F;
-  } else {
-    return 0;
-  }
-  for (std::size_t k = 1; k <= more; ++k) {
-    unsigned b = byte(at + k);  // 0 past the end: never a continuation byte
-    if (b < (k == 1 ? lo : 0x80u) || b > (k == 1 ? hi : 0xBFu)) return 0;
-  }
-  return more + 1;
-}
 
 std::string_view describe(JsonType type) {
   switch (type) {
@@ -89,18 +64,25 @@ std::string_view describe(JsonType type) {
 
 JsonReader::JsonReader(std::string_view text, std::string source, JsonReaderOptions options)
     : m_text(text), m_source(std::move(source)), m_options(options) {
-  m_first.reserve(16);
+  m_options.max_depth = std::min(m_options.max_depth, k_max_json_depth);
+  m_levels.reserve(16);
+  if (m_options.allow_byte_order_mark && m_text.starts_with("\xEF\xBB\xBF")) m_pos = 3;
 }
 
 void JsonReader::fail_at(std::size_t offset, std::string_view what) const {
-  throw Error(m_source + ":" + to_string(locate(m_text, offset)) + ": " + std::string(what));
+  throw Error(escape_for_message(m_source + ":" + to_string(locate(m_text, offset)) + ": " + std::string(what)));
 }
 
-void JsonReader::fail_end() const { fail_at(m_text.size(), "unexpected end of file (truncated json)"); }
+void JsonReader::fail_syntax(std::size_t offset, std::string_view what) const {
+  if (m_options.error_label.empty()) fail_at(offset, what);
+  fail_at(offset, std::string(m_options.error_label) + ": " + std::string(what));
+}
+
+void JsonReader::fail_end() const { fail_syntax(m_text.size(), "unexpected end of file (truncated json)"); }
 
 void JsonReader::fail_unexpected(std::string_view expected) const {
   if (m_pos >= m_text.size()) fail_end();
-  fail_at(m_pos, "expected " + std::string(expected) + ", found " + show_byte(m_text[m_pos]));
+  fail_syntax(m_pos, "expected " + std::string(expected) + ", found " + show_byte(m_text[m_pos]));
 }
 
 void JsonReader::fail_type(std::string_view wanted) {
@@ -112,8 +94,45 @@ void JsonReader::skip_ws() {
   const std::size_t n = m_text.size();
   while (m_pos < n) {
     char c = m_text[m_pos];
-    if (c != ' ' && c != '\n' && c != '\r' && c != '\t') return;
-    ++m_pos;
+    if (c == ' ' || c == '\n' || c == '\r' || c == '\t') {
+      ++m_pos;
+    } else if (c == '/' && m_options.allow_comments) {
+      skip_comment();
+    } else {
+      return;
+    }
+  }
+}
+
+// A comment's text may be any UTF-8 but NUL: it is never shown, yet a NUL
+// or a broken byte in it means the file is not the text it seems to be.
+void JsonReader::skip_comment() {
+  const std::size_t n = m_text.size();
+  const std::size_t start = m_pos;
+  if (m_pos + 1 >= n || (m_text[m_pos + 1] != '/' && m_text[m_pos + 1] != '*')) {
+    fail_syntax(m_pos, "expected a comment ('//' or '/*') after '/'");
+  }
+  const bool line = m_text[m_pos + 1] == '/';
+  m_pos += 2;
+  while (m_pos < n) {
+    auto c = static_cast<unsigned char>(m_text[m_pos]);
+    if (line && (c == '\n' || c == '\r')) return;  // the line end is whitespace
+    if (!line && c == '*' && m_pos + 1 < n && m_text[m_pos + 1] == '/') {
+      m_pos += 2;
+      return;
+    }
+    if (c == 0) fail_syntax(m_pos, "a NUL byte in a comment");
+    if (c < 0x80) {
+      ++m_pos;
+      continue;
+    }
+    std::size_t length = utf8_length(m_text, m_pos);
+    if (length == 0) fail_syntax(m_pos, "invalid utf-8 in comment");
+    m_pos += length;
+  }
+  if (!line) {
+    fail_syntax(n, "unterminated comment (opened at " + to_string(locate(m_text, start)) +
+                       "): missing closing '*/'");
   }
 }
 
@@ -163,16 +182,16 @@ bool JsonReader::at_end() {
   return m_pos >= m_text.size();
 }
 
-void JsonReader::push() {
-  if (m_first.size() >= m_options.max_depth) {
-    fail_at(m_pos, "json nested deeper than " + std::to_string(m_options.max_depth) + " levels");
+void JsonReader::push(bool object) {
+  if (m_levels.size() >= m_options.max_depth) {
+    fail_syntax(m_pos, "json nested deeper than " + std::to_string(m_options.max_depth) + " levels");
   }
-  m_first.push_back(1);
+  m_levels.push_back(static_cast<char>(k_first | (object ? k_object : 0)));
 }
 
 void JsonReader::begin_object() {
   if (peek() != JsonType::object) fail_type("an object");
-  push();
+  push(true);
   ++m_pos;
 }
 
@@ -181,15 +200,15 @@ bool JsonReader::next_member() {
   if (m_pos >= m_text.size()) fail_end();
   if (m_text[m_pos] == '}') {
     ++m_pos;
-    m_first.pop_back();
+    m_levels.pop_back();
     return false;
   }
-  if (m_first.back() == 0) {
+  if ((m_levels.back() & k_first) == 0) {
     if (m_text[m_pos] != ',') fail_unexpected("',' or '}'");
     ++m_pos;
     skip_ws();
   }
-  m_first.back() = 0;
+  m_levels.back() = static_cast<char>(m_levels.back() & ~k_first);
   if (m_pos >= m_text.size()) fail_end();
   if (m_text[m_pos] != '"') fail_unexpected("a key in double quotes");
   m_key_offset = m_pos;
@@ -203,7 +222,7 @@ bool JsonReader::next_member() {
 
 void JsonReader::begin_array() {
   if (peek() != JsonType::array) fail_type("an array");
-  push();
+  push(false);
   ++m_pos;
 }
 
@@ -212,14 +231,14 @@ bool JsonReader::next_element() {
   if (m_pos >= m_text.size()) fail_end();
   if (m_text[m_pos] == ']') {
     ++m_pos;
-    m_first.pop_back();
+    m_levels.pop_back();
     return false;
   }
-  if (m_first.back() == 0) {
+  if ((m_levels.back() & k_first) == 0) {
     if (m_text[m_pos] != ',') fail_unexpected("',' or ']'");
     ++m_pos;
   }
-  m_first.back() = 0;
+  m_levels.back() = static_cast<char>(m_levels.back() & ~k_first);
   return true;
 }
 
@@ -249,11 +268,11 @@ std::string_view JsonReader::scan_string(std::string& buffer) {
     }
     if (c >= 0x80) {
       std::size_t length = utf8_length(m_text, m_pos);
-      if (length == 0) fail_at(m_pos, "invalid utf-8 in string");
+      if (length == 0) fail_syntax(m_pos, "invalid utf-8 in string");
       m_pos += length;
       continue;
     }
-    if (c < 0x20) fail_at(m_pos, "control character in string (must be escaped)");
+    if (c < 0x20) fail_syntax(m_pos, "control character in string (must be escaped)");
     // An escape.
     if (!copying) {
       buffer.clear();
@@ -279,26 +298,28 @@ std::string_view JsonReader::scan_string(std::string& buffer) {
           std::uint32_t v = 0;
           for (std::size_t k = 0; k < 4; ++k) {
             int h = hex_value(p[at + k]);
-            if (h < 0) fail_at(at - 2, "invalid \\u escape (want four hex digits)");
+            if (h < 0) fail_syntax(at - 2, "invalid \\u escape (want four hex digits)");
             v = v * 16 + static_cast<std::uint32_t>(h);
           }
           return v;
         };
         std::uint32_t cp = hex4(m_pos);
         m_pos += 4;
-        if (cp >= 0xDC00 && cp <= 0xDFFF) fail_at(escape_at, "invalid \\u escape (lone low surrogate)");
+        if (cp >= 0xDC00 && cp <= 0xDFFF) fail_syntax(escape_at, "invalid \\u escape (lone low surrogate)");
         if (cp >= 0xD800 && cp <= 0xDBFF) {
           if (m_pos + 2 > n) fail_end();
-          if (p[m_pos] != '\\' || p[m_pos + 1] != 'u') fail_at(escape_at, "invalid \\u escape (lone high surrogate)");
+          if (p[m_pos] != '\\' || p[m_pos + 1] != 'u') fail_syntax(escape_at, "invalid \\u escape (lone high surrogate)");
           std::uint32_t low = hex4(m_pos + 2);
-          if (low < 0xDC00 || low > 0xDFFF) fail_at(escape_at, "invalid \\u escape (lone high surrogate)");
+          if (low < 0xDC00 || low > 0xDFFF) fail_syntax(escape_at, "invalid \\u escape (lone high surrogate)");
           m_pos += 6;
           cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
         }
         append_utf8(buffer, cp);
         break;
       }
-      default: fail_at(escape_at, "invalid escape '\\" + std::string(1, e) + "' in string");
+      default:
+        if (e > 0x20 && e < 0x7F) fail_syntax(escape_at, "invalid escape '\\" + std::string(1, e) + "' in string");
+        fail_syntax(escape_at, "invalid escape: '\\' followed by " + show_byte(e) + " in string");
     }
     segment = m_pos;
   }
@@ -316,13 +337,13 @@ std::size_t JsonReader::scan_number() {
   std::size_t i = m_pos;
   auto digits = [&](std::string_view after) {
     if (i >= n) fail_end();
-    if (!is_digit(p[i])) fail_at(i, "expected a digit " + std::string(after) + " in number");
+    if (!is_digit(p[i])) fail_syntax(i, "expected a digit " + std::string(after) + " in number");
     while (i < n && is_digit(p[i])) ++i;
   };
   if (p[i] == '-') ++i;
   if (i < n && p[i] == '0') {
     ++i;
-    if (i < n && is_digit(p[i])) fail_at(m_pos, "number with a leading zero");
+    if (i < n && is_digit(p[i])) fail_syntax(m_pos, "number with a leading zero");
   } else {
     digits("at the start");
   }
@@ -349,12 +370,29 @@ double JsonReader::read_double() {
     return c == '-' ? -std::numeric_limits<double>::infinity() : std::numeric_limits<double>::infinity();
   }
   if (t != JsonType::number) fail_type("a number");
+  std::size_t start = m_pos;
   std::size_t end = scan_number();
   double v = 0;
-  auto [ptr, ec] = std::from_chars(m_text.data() + m_pos, m_text.data() + end, v);
-  if (ec != std::errc() || ptr != m_text.data() + end) fail_at(m_pos, "number out of range");
+  auto [ptr, ec] = std::from_chars(m_text.data() + start, m_text.data() + end, v);
+  if (ec != std::errc() || ptr != m_text.data() + end) fail_syntax(start, "number out of range");
   m_pos = end;
   return v;
+}
+
+std::string_view JsonReader::number_token() {
+  std::size_t start = m_pos;
+  std::size_t end = scan_number();
+  std::string_view token = m_text.substr(start, end - start);
+  // An integer of up to 300 digits is within a double's range, so the
+  // common case needs no conversion; anything longer, or with a fraction or
+  // an exponent, is converted once to see that a double holds it.
+  if (token.size() > 300 || token.find_first_of(".eE") != std::string_view::npos) {
+    double v = 0;
+    auto [ptr, ec] = std::from_chars(token.data(), token.data() + token.size(), v);
+    if (ec != std::errc() || ptr != token.data() + token.size()) fail_syntax(start, "number out of range");
+  }
+  m_pos = end;
+  return token;
 }
 
 std::int64_t JsonReader::read_int64() {
@@ -366,7 +404,7 @@ std::int64_t JsonReader::read_int64() {
   }
   std::int64_t v = 0;
   auto [ptr, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), v);
-  if (ec != std::errc() || ptr != digits.data() + digits.size()) fail_at(m_pos, "integer out of range");
+  if (ec != std::errc() || ptr != digits.data() + digits.size()) fail_syntax(m_pos, "integer out of range");
   m_pos = end;
   return v;
 }
@@ -380,7 +418,7 @@ std::uint64_t JsonReader::read_uint64() {
   }
   std::uint64_t v = 0;
   auto [ptr, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), v);
-  if (ec != std::errc() || ptr != digits.data() + digits.size()) fail_at(m_pos, "integer out of range");
+  if (ec != std::errc() || ptr != digits.data() + digits.size()) fail_syntax(m_pos, "integer out of range");
   m_pos = end;
   return v;
 }
@@ -393,7 +431,7 @@ std::string_view JsonReader::read_number_text() {
     (void)non_finite_token(length);
     m_pos += length;
   } else if (t == JsonType::number) {
-    m_pos = scan_number();
+    return number_token();
   } else {
     fail_type("a number");
   }
@@ -420,27 +458,33 @@ void JsonReader::read_null() {
   m_pos += 4;
 }
 
+// Without recursion: the levels opened here are the top of m_levels, and the
+// walk ends when the stack is back to where it started.
 void JsonReader::skip_value() {
-  switch (peek()) {
-    case JsonType::object:
-      begin_object();
-      while (next_member()) skip_value();
-      return;
-    case JsonType::array:
-      begin_array();
-      while (next_element()) skip_value();
-      return;
-    case JsonType::string: (void)scan_string(m_string_buffer); return;
-    case JsonType::number:
-    case JsonType::non_finite: (void)read_number_text(); return;
-    case JsonType::boolean: (void)read_bool(); return;
-    case JsonType::null: read_null(); return;
+  const std::size_t base = m_levels.size();
+  for (;;) {
+    switch (peek()) {
+      case JsonType::object: begin_object(); break;
+      case JsonType::array: begin_array(); break;
+      case JsonType::string: (void)scan_string(m_string_buffer); break;
+      case JsonType::number:
+      case JsonType::non_finite: (void)read_number_text(); break;
+      case JsonType::boolean: (void)read_bool(); break;
+      case JsonType::null: read_null(); break;
+    }
+    // Close every level that has ended; stop when the value is done or the
+    // next member or element is due. The object or array a level belongs to
+    // is told by what closes it.
+    for (;;) {
+      if (m_levels.size() == base) return;
+      if ((m_levels.back() & k_object) != 0 ? next_member() : next_element()) break;
+    }
   }
 }
 
 void JsonReader::expect_end() {
   skip_ws();
-  if (m_pos < m_text.size()) fail_at(m_pos, "unexpected text after the json value: " + show_byte(m_text[m_pos]));
+  if (m_pos < m_text.size()) fail_syntax(m_pos, "unexpected text after the json value: " + show_byte(m_text[m_pos]));
 }
 
 void expect_object_document(JsonReader& reader, std::string_view wanted, std::string_view hint) {

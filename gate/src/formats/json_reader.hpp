@@ -1,6 +1,7 @@
-// gate/src/formats/json_reader.hpp — a strict pull reader over JSON text held in
-// memory, for the two places that read large result files: Google Benchmark
-// JSON (ingest.cpp) and perfgate bundles and baselines (bundle.cpp).
+// gate/src/formats/json_reader.hpp — the strict pull reader over JSON text held in
+// memory that every reader of the gate is built on: Google Benchmark JSON
+// (google_benchmark.cpp), perfgate bundles and baselines (bundle.cpp),
+// noise.json (noise_file.cpp), and gate.json (policy/, through json_tree.hpp).
 //
 // Why not nlohmann::json: its DOM costs 0.34–0.46 s and its SAX parser 0.15 s
 // with an empty handler on a 29 MB Google Benchmark file here, and SAX
@@ -8,6 +9,25 @@
 // where that value is. This reader keeps no tree, hands out strings as views
 // into the text when they hold no escapes, and knows the byte offset of every
 // value it returns.
+//
+// What it refuses, whatever the format, each with "<source>:<line>:<col>:":
+// - anything RFC 8259 does not allow: raw control characters in strings
+//   (they must be escaped), lone surrogates in \u escapes, leading zeros,
+//   trailing text after the value;
+// - NUL anywhere: a JSON text holds none (between tokens it is no whitespace,
+//   in a string it is a control character, in a comment it is refused too);
+// - bytes that are not well-formed UTF-8, in strings and in comments: the
+//   text is refused at the first such byte, never repaired or replaced, so
+//   that a name read here is the name that was written;
+// - a number that no double holds: beyond ±1.8e308, or so small that it
+//   would read as 0 (1e-400) — in values that are read and in values that
+//   are skipped alike;
+// - nesting deeper than JsonReaderOptions::max_depth (64 unless a reader
+//   says otherwise, never more than k_max_json_depth = 256), at the bracket
+//   that opens the level too many. Nothing here recurses: skip_value walks
+//   with the reader's own stack of open levels.
+// Every message it raises is one line: file text it quotes is shown through
+// escape_for_message.
 #pragma once
 
 #include <cstddef>
@@ -16,15 +36,15 @@
 #include <string_view>
 #include <vector>
 
+#include "formats/text_location.hpp"
+
 namespace gate::detail {
 
 enum class JsonType { object, array, string, number, boolean, null, non_finite };
 
-/// Length (1 to 4) of the well-formed UTF-8 sequence that starts at `at`, or
-/// 0 when the bytes there are ill-formed or cut short. The ranges are those of
-/// the Unicode standard's table 3-7: no overlong forms, no surrogates,
-/// nothing above U+10FFFF.
-[[nodiscard]] std::size_t utf8_length(std::string_view text, std::size_t at);
+/// The deepest nesting of objects and arrays any reader accepts, whatever
+/// its options: 256 levels. Formats the gate reads need fewer than 10.
+inline constexpr std::size_t k_max_json_depth = 256;
 
 /// "an object", "a string", ... for messages.
 [[nodiscard]] std::string_view describe(JsonType type);
@@ -35,7 +55,23 @@ struct JsonReaderOptions {
   /// reports them as JsonType::non_finite and read_double() returns them.
   /// Off: they are a syntax error, as RFC 8259 says.
   bool allow_non_finite = false;
-  std::size_t max_depth = 64;  ///< nesting of objects and arrays
+  /// Nesting of objects and arrays; values above k_max_json_depth count as
+  /// k_max_json_depth.
+  std::size_t max_depth = 64;
+  /// Accept // comments (to the end of the line: LF, CR or the end of the
+  /// text) and /* */ comments wherever whitespace may stand. Only gate.json,
+  /// which people write, has them; every other format is read without.
+  bool allow_comments = false;
+  /// Skip a UTF-8 byte order mark (EF BB BF) at the start, as editors on
+  /// some systems write one (RFC 8259 §8.1 lets a parser ignore it).
+  /// Locations still count it.
+  bool allow_byte_order_mark = false;
+  /// Put after the location of every error the reader raises on its own
+  /// (syntax, nesting depth, numbers out of range, NUL, bad UTF-8):
+  /// gate.json says "invalid JSON" there, where its other messages name the
+  /// offending key. Errors of the caller's reading (fail_at, fail_type) do
+  /// not get it. Empty: nothing.
+  std::string_view error_label = {};
 };
 
 /// Reads one JSON text from front to back. The caller walks the structure:
@@ -53,7 +89,7 @@ class JsonReader {
   [[nodiscard]] JsonType peek();
   /// Byte offset of the next value (after whitespace).
   [[nodiscard]] std::size_t value_offset();
-  /// True when only whitespace is left.
+  /// True when only whitespace (and with allow_comments, comments) is left.
   [[nodiscard]] bool at_end();
 
   /// Consumes '{'. Then next_member() until it returns false.
@@ -80,12 +116,14 @@ class JsonReader {
   [[nodiscard]] std::string_view read_number_text();
   [[nodiscard]] bool read_bool();
   void read_null();
-  /// Consumes any value, checking its syntax all the same.
+  /// Consumes any value, checking its syntax, depth and numbers all the
+  /// same. Iterative: its depth is the reader's own stack.
   void skip_value();
   /// Fails unless only whitespace remains.
   void expect_end();
 
-  /// Throws gate::Error "<source>:<line>:<col>: <what>".
+  /// Throws gate::Error "<source>:<line>:<col>: <what>", escaped by
+  /// escape_for_message so that quoted file text cannot break the line.
   [[noreturn]] void fail_at(std::size_t offset, std::string_view what) const;
   /// Throws gate::Error "<source>:<line>:<col>: expected <wanted>, found <type>"
   /// at the next value.
@@ -97,19 +135,27 @@ class JsonReader {
 
  private:
   void skip_ws();
+  void skip_comment();
+  /// fail_at with JsonReaderOptions::error_label: the reader's own errors.
+  [[noreturn]] void fail_syntax(std::size_t offset, std::string_view what) const;
   [[noreturn]] void fail_end() const;
   [[noreturn]] void fail_unexpected(std::string_view expected) const;
   std::string_view scan_string(std::string& buffer);
   std::size_t scan_number();  ///< returns the end offset; m_pos stays at the start
-  void push();
+  /// Scans the number at m_pos, checks that a double holds it, moves past it.
+  std::string_view number_token();
+  void push(bool object);
   [[nodiscard]] bool non_finite_token(std::size_t& length) const;
 
   std::string_view m_text;
   std::string m_source;
   JsonReaderOptions m_options;
   std::size_t m_pos = 0;
-  /// One entry per open object or array: true until its first member.
-  std::vector<char> m_first;
+  /// One entry per open object or array: k_object for an object, with
+  /// k_first until its first member or element.
+  static constexpr char k_first = 1;
+  static constexpr char k_object = 2;
+  std::vector<char> m_levels;
   std::string_view m_key;
   std::size_t m_key_offset = 0;
   std::string m_key_buffer;

@@ -1,10 +1,12 @@
-// gate/src/formats/text_location.hpp — turns a byte offset in a text into the
-// "line:column" that error messages show (both 1-based, columns in bytes).
+// gate/src/formats/text_location.hpp — how an error message shows a place in a
+// text and a piece of it: a byte offset as "line:column" (both 1-based,
+// columns in bytes), and file text escaped so that one error stays one line.
 #pragma once
 
 #include <cstddef>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace gate::detail {
 
@@ -13,7 +15,9 @@ struct TextLocation {
   std::size_t column = 1;
 };
 
-/// Offsets past the end are clamped to the end of the text.
+/// The line and column of `offset`, counting from the start: cheap enough for
+/// one message. Offsets past the end are clamped to the end of the text. A
+/// line ends at '\n' only.
 inline TextLocation locate(std::string_view text, std::size_t offset) {
   if (offset > text.size()) offset = text.size();
   TextLocation loc;
@@ -31,5 +35,34 @@ inline TextLocation locate(std::string_view text, std::size_t offset) {
 inline std::string to_string(TextLocation loc) {
   return std::to_string(loc.line) + ":" + std::to_string(loc.column);
 }
+
+/// locate() for a reader that records many locations (the policy gives every
+/// limit its origin): the line starts are found once, then each offset costs
+/// a binary search instead of a pass over the text before it.
+class LineIndex {
+ public:
+  explicit LineIndex(std::string_view text);
+  /// Same answer as locate(text, offset).
+  [[nodiscard]] TextLocation locate(std::size_t offset) const;
+
+ private:
+  std::size_t m_size;
+  std::vector<std::size_t> m_starts;  ///< offset of the first byte of each line; m_starts[0] == 0
+};
+
+/// Length (1 to 4) of the well-formed UTF-8 sequence that starts at `at`, or
+/// 0 when the bytes there are ill-formed or cut short. The ranges are those of
+/// the Unicode standard's table 3-7: no overlong forms, no surrogates,
+/// nothing above U+10FFFF.
+[[nodiscard]] std::size_t utf8_length(std::string_view text, std::size_t at);
+
+/// `text` made safe to stand inside a one-line message: C0 control
+/// characters and DEL as \n, \r, \t or \xNN; bytes that are not well-formed
+/// UTF-8 as \xNN; C1 controls, the line and paragraph separators (U+2028,
+/// U+2029) and the bidirectional marks, embeddings, overrides and isolates
+/// (U+200E, U+200F, U+202A–U+202E, U+2066–U+2069) as \uNNNN. Everything else,
+/// other UTF-8 included, is kept as it is. Readers pass every message through
+/// this, because messages quote file content (names, keys, values).
+[[nodiscard]] std::string escape_for_message(std::string_view text);
 
 }  // namespace gate::detail

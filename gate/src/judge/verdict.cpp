@@ -82,6 +82,7 @@ bool Comparison::passed() const {
 
 int Comparison::exit_code() const {
   if (!suite_failures.empty()) return 2;
+  if (!baseline_found && policy.defaults.no_baseline == NoBaseline::fail) return 2;
   return passed() ? 0 : 1;
 }
 

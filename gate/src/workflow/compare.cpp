@@ -62,7 +62,7 @@ std::vector<BaselineFile> parse_in_parallel(const std::vector<std::pair<std::str
 }  // namespace
 
 BaselineAtRef load_baseline_at(const std::filesystem::path& repo_dir, std::string_view ref,
-                               std::string_view runner_id) {
+                               std::string_view runner_id, const std::optional<std::filesystem::path>& policy) {
   RefSnapshot snap = read_baselines_at(repo_dir, ref, runner_id);
   BaselineAtRef out;
   out.commit = snap.commit;
@@ -72,7 +72,7 @@ BaselineAtRef load_baseline_at(const std::filesystem::path& repo_dir, std::strin
   out.bundle.source = fmt::format("{} @ {}", dir, ref);
   out.bundle.commit = snap.commit.sha;
   out.bundle.runner.id = std::string(runner_id);
-  if (snap.policy) out.policy = parse_policy(*snap.policy, fmt::format("{}:gate.json", ref));
+  out.policy = find_policy_at_ref(policy, snap.policy, ref);
   std::vector<std::pair<std::string, const std::string*>> suites;  // source, text
   for (const auto& [name, text] : snap.files) {
     std::string source = fmt::format("{}:{}/{}", ref, dir, name);
@@ -105,12 +105,11 @@ BaselineAtRef load_baseline_at(const std::filesystem::path& repo_dir, std::strin
 Comparison compare_against_ref(const RunBundle& contender, const RefCompareOptions& options,
                                const CompareOptions& compare_options) {
   Runner runner = contender_runner(contender, options.runner);
-  BaselineAtRef at = load_baseline_at(options.repo, options.ref, runner.id);
+  BaselineAtRef at = load_baseline_at(options.repo, options.ref, runner.id, options.policy);
   std::vector<std::string> mismatch;
   if (at.found) mismatch = check_runner_match(runner, at.bundle.runner, options.allow_runner_mismatch);
 
-  Policy policy = options.policy ? load_policy(*options.policy) : at.policy ? *at.policy : default_policy();
-  if (!options.policy && !at.policy) policy.source = fmt::format("built-in defaults ({} has no gate.json)", options.ref);
+  const Policy& policy = at.policy;
 
   CompareOptions stored = compare_options;
   stored.stored_baseline = true;
@@ -151,9 +150,7 @@ namespace {
 // file, else ./gate.json (this project's policy, as a .clang-format would
 // be), else the built-in defaults.
 Policy local_policy(const std::optional<std::filesystem::path>& named) {
-  if (named) return load_policy(*named);
-  if (std::filesystem::exists("gate.json")) return load_policy("gate.json");
-  return default_policy();
+  return find_policy(named, PolicyFallback::built_in);
 }
 
 // A run recorded without a runner (a plain Google Benchmark file) still
@@ -243,6 +240,7 @@ Comparison run_compare(const CompareRequest& r) {
     ref.allow_runner_mismatch = r.allow_runner_mismatch;
     c = compare_against_ref(merge_results(parts), ref, r.options);
   } else if (r.files.size() == 1) {
+    const Policy policy = local_policy(r.policy);  // a bad policy is found before any results are read
     RunBundle bundle = read_results(r.files[0]);
     if (!bundle.ab) {
       throw Error(fmt::format("comparing '{}': one file is judged alone only when it is an a/b bundle of gate run "
@@ -254,8 +252,9 @@ Comparison run_compare(const CompareRequest& r) {
                               "(drop --confirm-with)",
                               r.files[0].string()));
     }
-    c = compare_ab(bundle, local_policy(r.policy), r.options);
+    c = compare_ab(bundle, policy, r.options);
   } else if (r.files.size() == 2) {
+    const Policy policy = local_policy(r.policy);
     RunBundle baseline = read_results(r.files[0]);
     RunBundle contender = read_results(r.files[1]);
     const std::vector<std::string> mismatch = check_same_machine(baseline, contender, r.allow_runner_mismatch);
@@ -263,7 +262,7 @@ Comparison run_compare(const CompareRequest& r) {
     // A baseline file was measured at another time: timing regressions
     // against it are suspects, as against baselines/<runner>/ at a ref.
     options.stored_baseline = baseline.stored;
-    c = compare(baseline, contender, local_policy(r.policy), options);
+    c = compare(baseline, contender, policy, options);
     if (!mismatch.empty()) {
       const std::string note = fmt::format("runner mismatch allowed: fingerprints differ in {}", fmt::join(mismatch, ", "));
       c.notices.insert(c.notices.begin(), note);

@@ -1,10 +1,12 @@
 // gate/include/gate/policy/policy.hpp — the policy (gate.json) as values: defaults,
 // metric overrides, suites, rules matched by benchmark name, size budgets;
-// and the rules that apply to one benchmark. docs/policy.md is the reference
-// of the file format.
+// the rules that apply to one benchmark; and reading and finding gate.json.
+// Including it gives the whole policy/ folder: limits (limit.hpp) and targets
+// (target.hpp) too. docs/policy.md is the reference of the file format.
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <filesystem>
 #include <functional>
 #include <map>
@@ -18,70 +20,10 @@
 #include "gate/model/run_bundle.hpp"
 #include "gate/model/statistic.hpp"
 #include "gate/model/units.hpp"
+#include "gate/policy/limit.hpp"
+#include "gate/policy/target.hpp"
 
 namespace gate {
-
-/// A tolerated change in a metric's worse direction: relative ("+5%"),
-/// absolute in the metric's base unit ("+30ns"), or both joined ("+2% and
-/// +30ns": fail only when both are exceeded; "+10% or +5MB": fail when
-/// either is). Signs in the text are ignored: the magnitude counts.
-struct Limit {
-  enum class Join { single, both, either };
-
-  std::optional<double> relative;                   ///< fraction: 0.05 for "+5%"
-  std::optional<double> absolute;                   ///< in the metric's base unit (ns, B, 1/s, count)
-  Dimension absolute_dimension = Dimension::count;  ///< what `absolute` was written as
-  Join join = Join::single;
-  std::string text;    ///< as written, trimmed: "+2% and +30ns" — what a report shows
-  std::string origin;  ///< where it was set: "gate.json:12:18", or "built-in default"
-
-  /// The change from baseline to contender in the worse direction (positive
-  /// = worse; contender - baseline when lower is better).
-  [[nodiscard]] static double worse_change(double baseline, double contender, Direction direction);
-
-  /// True when the contender is worse than the baseline by more than the
-  /// limit allows. An improvement never exceeds. The relative change is
-  /// taken against |baseline|; from a zero baseline any worsening counts as
-  /// an infinite relative change. A change within 1e-9 (relative) of the
-  /// limit is treated as equal to it, so "+0%" fails on any real increase
-  /// but not on rounding. NaN in either value exceeds: bad input never passes.
-  [[nodiscard]] bool exceeded(double baseline, double contender, Direction direction) const;
-
-  /// The worst contender value that still passes, for reports ("allowed up
-  /// to 110 ns"). A limit with neither part allows no change.
-  [[nodiscard]] double allowed(double baseline, Direction direction) const;
-};
-
-/// Parses a limit ("+5%", "+30ns", "+2% and +30ns", "+10% or +5MB"). Throws
-/// gate::Error ("bad limit '+5 parsecs': unknown unit 'parsecs' — ...").
-/// Whether an absolute part fits a metric is checked by the policy, which
-/// knows the metric.
-[[nodiscard]] Limit parse_limit(std::string_view text);
-
-/// parse_limit of a built-in value, with origin "built-in default".
-[[nodiscard]] Limit builtin_limit(std::string_view text);
-
-/// An absolute bound on a statistic of a metric ("p95 < 10ms").
-struct Target {
-  enum class Op { lt, le, gt, ge };
-
-  std::string metric;     ///< empty: the primary metric of the benchmark
-  Statistic statistic;    ///< median, mean, min, max, p90, p95 or p99 ("p50" reads as the median)
-  Op op = Op::lt;
-  double bound = 0;                        ///< in the metric's base unit
-  Dimension dimension = Dimension::count;  ///< what `bound` was written as
-  std::string text;                        ///< the bound as written, trimmed: "< 10ms" — what a report shows
-  std::string origin;                      ///< where it was set: "gate.json:14:20"
-
-  /// Whether `value` (the statistic, in the metric's base unit) satisfies
-  /// the bound. NaN never does.
-  [[nodiscard]] bool met(double value) const;
-};
-
-/// Parses a target value ("< 10ms", ">= 1M/s") for a key ("p95",
-/// "real_time", "real_time.p95"). Throws gate::Error on bad text; whether the
-/// key names a known metric and the bound fits it is checked by the policy.
-[[nodiscard]] Target parse_target(std::string_view key, std::string_view value);
 
 /// One benchmark binary that `gate run` runs.
 struct SuiteSpec {
@@ -135,6 +77,13 @@ enum class Unconfirmed {
 /// "fail" / "pass".
 [[nodiscard]] std::string_view to_string(Unconfirmed mode);
 
+/// What a comparison against a ref that holds no baselines for the runner
+/// does: every benchmark is new.
+enum class NoBaseline {
+  pass,  ///< it passes; the headline says "no baseline for runner …" and how to record one
+  fail,  ///< the gate could not judge (exit 2): a runner id typo must not pass every pull request
+};
+
 /// Values used where no rule says otherwise. The built-in values follow the
 /// seeds: >10% slower fails, binaries may grow by 10% or 5 MB.
 struct Defaults {
@@ -158,6 +107,8 @@ struct Defaults {
   std::optional<TimingMode> timing;
   /// Whether a suspect that was never confirmed fails the gate.
   Unconfirmed unconfirmed = Unconfirmed::fail;
+  /// Whether a runner without baselines at the ref passes or cannot be judged.
+  NoBaseline no_baseline = NoBaseline::pass;
   /// A benchmark's calibrated noise (noise.json) raises its noisy metrics'
   /// relative threshold to noise_k × noise when that is larger. > 0.
   double noise_k = 3;
@@ -186,7 +137,7 @@ struct BenchmarkRules {
 };
 
 namespace detail {
-struct CompiledPolicy;  // globs and rules, private to policy.cpp
+struct CompiledPolicy;  // globs and rules, private to policy/ (compiled.hpp)
 }
 
 /// A parsed policy. A default-constructed Policy is the built-in one.
@@ -232,12 +183,52 @@ struct Policy {
 /// "+10% or +5MB", no suites, no rules, no size entries.
 [[nodiscard]] Policy default_policy();
 
+/// The largest gate.json read: 4 MiB. This repository's is 6 KB; a file
+/// far larger is not a policy someone wrote.
+inline constexpr std::size_t k_max_policy_bytes = std::size_t{4} << 20;
+
 /// Parses gate.json text (JSON with // and /* */ comments). `source` names
 /// it in messages. Throws gate::Error "<source>:<line>:<col>: <where>:
-/// <what>" on bad JSON, unknown keys, wrong types and bad values.
+/// <what>" on bad JSON, unknown keys, wrong types and bad values, one line
+/// (file text in it is escaped). The text is read by the gate's one JSON
+/// reader (formats/json_reader.hpp) and refused as that reader refuses any
+/// file: NUL anywhere, invalid UTF-8, numbers no double holds, nesting
+/// deeper than 64 levels. On top of JSON, gate.json refuses duplicate keys,
+/// control characters in its keys and strings even when escaped (""),
+/// and more than k_max_policy_bytes.
 [[nodiscard]] Policy parse_policy(std::string_view text, const std::string& source);
 
 /// Reads and parses a policy file; `source` in messages is the path as given.
+/// Throws gate::Error "reading policy '<path>': <why>" when it is missing,
+/// not a regular file, unreadable or larger than k_max_policy_bytes.
 [[nodiscard]] Policy load_policy(const std::filesystem::path& path);
+
+/// What a command uses when no policy file is named and the directory has
+/// no gate.json.
+enum class PolicyFallback {
+  built_in,  ///< the built-in defaults (judging needs no suites): gate compare
+  required,  ///< gate::Error — the command needs the suites a policy names: gate run, gate calibrate
+};
+
+/// The file name looked for: "gate.json".
+inline constexpr std::string_view k_policy_file = "gate.json";
+
+/// The policy of a command run in a working tree, found the one way every
+/// command finds it: `explicit_path` (--policy) when given, which must be
+/// readable; else `directory`/gate.json when it exists (source "gate.json"
+/// for the current directory, as reports show it); else `fallback`: the
+/// built-in defaults (default_policy(), empty source), or gate::Error "no
+/// policy — there is no gate.json in <directory>; pass --policy FILE naming
+/// the suites to run".
+[[nodiscard]] Policy find_policy(const std::optional<std::filesystem::path>& explicit_path, PolicyFallback fallback,
+                                 const std::filesystem::path& directory = ".");
+
+/// The policy of a comparison against a git ref: `explicit_path` when given;
+/// else `text_at_ref`, the ref's gate.json as the store read it from the
+/// ref's tree (source "<ref>:gate.json"); else the built-in defaults, with
+/// source "built-in defaults (<ref> has no gate.json)" so that reports say
+/// why.
+[[nodiscard]] Policy find_policy_at_ref(const std::optional<std::filesystem::path>& explicit_path,
+                                        const std::optional<std::string>& text_at_ref, std::string_view ref);
 
 }  // namespace gate

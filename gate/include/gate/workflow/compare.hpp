@@ -24,7 +24,9 @@ namespace gate {
 /// One runner's baseline as it is at a ref.
 struct BaselineAtRef {
   RunBundle bundle;              ///< every <suite>.json of baselines/<runner>/, as suites; source "baselines/<runner> @ <ref>"
-  std::optional<Policy> policy;  ///< gate.json at the ref, parsed; none when the ref has no policy
+  /// The policy to judge with: gate.json at the ref, parsed; else the
+  /// built-in defaults, with a source that says the ref has none.
+  Policy policy;
   CommitInfo commit;             ///< the commit the ref resolved to
   bool found = false;            ///< baselines/<runner>/ exists at the ref
   std::vector<std::string> runners;  ///< runner directories present at the ref
@@ -34,11 +36,13 @@ struct BaselineAtRef {
 };
 
 /// Reads baselines/<runner_id>/ and gate.json from `ref`'s tree through
-/// libgit2 — never the working tree. A corrupt file (noise.json included) is
+/// libgit2 — never the working tree; a `policy` file given instead of the
+/// ref's is read from where it is (find_policy_at_ref). A corrupt file (noise.json included) is
 /// gate::Error naming it as "<ref>:baselines/<runner>/<file>" with line and
 /// column; so is a runner.json or noise.json that names another runner.
 [[nodiscard]] BaselineAtRef load_baseline_at(const std::filesystem::path& repo_dir, std::string_view ref,
-                                             std::string_view runner_id);
+                                             std::string_view runner_id,
+                                             const std::optional<std::filesystem::path>& policy = std::nullopt);
 
 /// What `gate compare --baseline-ref` needs beyond the contender.
 struct RefCompareOptions {
