@@ -506,10 +506,11 @@ BOOST_AUTO_TEST_CASE(callgrind_counts_of_several_threads_are_not_judged_exactly)
   BOOST_TEST(compare(with(1, 1159, 0), with(1, 1325, 0), policy).exit_code() == 1);
 }
 
-// Instruction counts measured now against a baseline recorded without
-// --instrument: the limit cannot judge them, and the report says so rather
-// than letting them look gated.
-BOOST_AUTO_TEST_CASE(a_limited_metric_the_baseline_lacks_is_named_in_a_notice) {
+// Nothing judged, nothing passed: instruction counts measured now against a
+// baseline recorded without --instrument, a primary metric nobody reports,
+// one repetition against ten — the gate cannot judge, and says so (exit 2),
+// never "noisy".
+BOOST_AUTO_TEST_CASE(a_metric_measured_on_one_side_only_cannot_be_judged) {
   RunBundle base = bundle({bench("BM_A", {metric("cpu_time", samples(1000, 0.02, 1))}),
                            bench("BM_B", {metric("cpu_time", samples(1000, 0.02, 2))})},
                           "base.json");
@@ -517,13 +518,42 @@ BOOST_AUTO_TEST_CASE(a_limited_metric_the_baseline_lacks_is_named_in_a_notice) {
                            bench("BM_B", {metric("cpu_time", samples(1000, 0.02, 4)), metric("instructions", {7000})})},
                           "cont.json");
   Comparison c = compare(base, cont, default_policy());
-  BOOST_TEST(any_notice(c, "'instructions' has a limit and was measured in 2 benchmarks of the contender, but not in "
-                           "the baseline: not judged — measure both sides the same way (gate run --instrument)"));
-  // Both sides measured: judged, no notice.
+  BOOST_TEST(c.exit_code() == 2);
+  BOOST_TEST(c.unjudged.size() == 2u);
+  BOOST_TEST(any_notice(c, "could not judge 2 benchmark metrics: metric 'instructions' has a limit but was not "
+                           "measured in the baseline (2×)"));
+  const Verdict* v = find(c, "BM_A", "instructions");
+  BOOST_REQUIRE(v != nullptr);
+  BOOST_TEST((v->status == Status::failed));
+  BOOST_TEST(contains(v->note(), "gate run --instrument"), v->note());
+  // Both sides measured: judged.
   Comparison same = compare(cont, cont, default_policy());
-  BOOST_TEST(!any_notice(same, "not in the baseline"));
+  BOOST_TEST(same.exit_code() == 0);
   BOOST_TEST(std::count_if(same.verdicts.begin(), same.verdicts.end(),
-                           [](const Verdict& v) { return v.metric == "instructions"; }) == 2);
+                           [](const Verdict& x) { return x.metric == "instructions"; }) == 2);
+
+  // A primary metric no benchmark reports (a policy on a counter nobody
+  // declared, instructions without --instrument): a contender 2× slower
+  // must not pass as "noisy".
+  auto policy = parse_policy(R"({"defaults": {"primary_metric": "instructions"}})", "gate.json");
+  Comparison none = compare(base, three(100, 2.0), policy);
+  BOOST_TEST(none.exit_code() == 2);
+  BOOST_TEST(count(none, Status::noisy) == 0u);
+
+  // One repetition 100× slower against ten: not "below min_repetitions, passes".
+  RunBundle one = bundle({bench("BM_A", {metric("cpu_time", {100000})}), bench("BM_B", {metric("cpu_time", {1000})})},
+                         "one.json");
+  Comparison few = compare(base, one, default_policy());
+  BOOST_TEST(few.exit_code() == 2);
+  BOOST_TEST(contains(find(few, "BM_A", "cpu_time")->note(), "fewer than min_repetitions 5"),
+             find(few, "BM_A", "cpu_time")->note());
+
+  // Judging only what is exact (a hosted runner): timing is left out, not failed.
+  CompareOptions exact;
+  exact.deterministic_only = true;
+  Comparison hosted = compare(three(1), three(100, 2.0), default_policy(), exact);
+  BOOST_TEST(hosted.exit_code() == 0);
+  BOOST_TEST(hosted.verdicts.empty());
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -32,6 +32,7 @@ struct CompareArgs {
   std::string repo = ".";
   bool allow_runner_mismatch = false;
   bool all = false;
+  bool deterministic_only = false;
   std::string waivers_from;
   std::string confirm_with;  // base build directory
   std::string head_build = "build/release";
@@ -49,6 +50,7 @@ int run_compare_command(const CompareArgs& a) {
   request.allow_runner_mismatch = a.allow_runner_mismatch;
   if (!a.metric.empty()) request.options.metric = a.metric;
   if (!a.filter.empty()) request.options.filter = a.filter;
+  request.options.deterministic_only = a.deterministic_only;
   if (!a.waivers_from.empty()) request.waivers_from = a.waivers_from;
   auto progress = make_progress_printer(stderr, is_live_terminal(stderr));
   if (!a.confirm_with.empty()) {
@@ -100,6 +102,9 @@ void add_compare(CLI::App& app, Action& action) {
   cmd->add_option("--metric", args->metric, "judge this metric instead of the policy's primary metric");
   cmd->add_option("--filter", args->filter, "only benchmarks whose name matches this regex");
   cmd->add_flag("--all", args->all, "list unchanged rows too, however many");
+  cmd->add_flag("--deterministic-only", args->deterministic_only,
+                "judge only instruction counts, allocations, sizes and targets: leave timing to a same-job A/B run "
+                "(a hosted runner against baselines stored on another machine)");
   cmd->add_option("--markdown-out", args->markdown_out, "also write the Markdown report to this file");
   cmd->add_option("--json-out", args->json_out, "also write the JSON report to this file");
   cmd->add_option("--junit-out", args->junit_out,

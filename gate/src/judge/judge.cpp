@@ -92,7 +92,9 @@ class Judge {
         v.add_note(fmt::format("in {}, not in {} (renamed or removed?)", m_sides.baseline, m_sides.contender));
         m_out.verdicts.push_back(std::move(v));
       }
-      add(detail::judge_complexity(m_policy, m_method, *base, cont, m_filter, m_code_unchanged, m_timing));
+      if (!m_options.deterministic_only) {
+        add(detail::judge_complexity(m_policy, m_method, *base, cont, m_filter, m_code_unchanged, m_timing));
+      }
     }
     add(detail::judge_sizes(m_policy, base, cont));
   }
@@ -179,7 +181,9 @@ class Judge {
     }
 
     // The primary metric always; every other metric that a limit names and
-    // both sides measured.
+    // either side measured. Nothing judged is nothing passed: a metric the
+    // policy gates that one side did not measure, or the primary metric
+    // missing anywhere, cannot be judged (exit 2), never "noisy".
     std::vector<std::pair<std::string, Limit>> judged;
     auto primary_limit = rules.limits.find(primary);
     judged.emplace_back(primary,
@@ -187,29 +191,50 @@ class Judge {
     for (const auto& [metric, limit] : rules.limits) {
       // --metric replaces the policy's primary metric rather than adding to it.
       if (metric == primary || (m_options.metric && metric == rules.primary_metric)) continue;
-      if (cont.metric(metric) == nullptr) continue;
-      if (base->metric(metric) != nullptr) {
-        judged.emplace_back(metric, limit);
-      } else {
-        ++m_unjudged[metric];  // said once, in a notice: a limit that judged nothing
-      }
+      if (cont.metric(metric) == nullptr && base->metric(metric) == nullptr) continue;  // a limit nothing here has
+      judged.emplace_back(metric, limit);
     }
     for (const auto& [metric, limit] : judged) {
+      if (m_options.deterministic_only && m_policy.describe(metric).kind == MetricKind::noisy) continue;
       const Metric* bm = base->metric(metric);
       const Metric* cm = cont.metric(metric);
-      if (bm == nullptr || cm == nullptr || bm->samples.empty() || cm->samples.empty()) {
-        if (metric == primary) {
-          Verdict v = detail::make_verdict(m_policy, Scope::benchmark, suite, cont.name, metric);
-          v.status = Status::noisy;
-          v.add_note(fmt::format("metric '{}' not measured in {}", metric,
-                                 bm == nullptr ? (cm == nullptr ? "either" : std::string(m_sides.baseline))
-                                               : std::string(m_sides.contender)));
-          m_out.verdicts.push_back(std::move(v));
-        }
+      const bool in_base = bm != nullptr && !bm->samples.empty();
+      const bool in_cont = cm != nullptr && !cm->samples.empty();
+      if (!in_base || !in_cont) {
+        const std::string where = !in_base && !in_cont ? "either side"
+                                  : !in_base           ? std::string(m_sides.baseline)
+                                                       : std::string(m_sides.contender);
+        cannot_judge(suite, cont.name, metric,
+                     fmt::format("metric '{}' {} not measured in {}{}", metric,
+                                 metric == primary ? "(the primary metric) was" : "has a limit but was", where,
+                                 is_callgrind_metric(metric) ? " — measure both sides with gate run --instrument"
+                                                             : " — measure both sides the same way"));
+        continue;
+      }
+      // Too few repetitions on the contender's side against a baseline that
+      // has enough: the contender could hide anything behind one sample.
+      const auto min_n = static_cast<std::size_t>(m_policy.defaults.min_repetitions);
+      if (m_policy.describe(metric).kind == MetricKind::noisy && m_method == Method::unpaired &&
+          cm->samples.size() < min_n && bm->samples.size() >= min_n && !cm->from_aggregates) {
+        cannot_judge(suite, cont.name, metric,
+                     fmt::format("n={}/{}: the contender has fewer than min_repetitions {} against a baseline "
+                                 "with enough — run it with --benchmark_repetitions={}",
+                                 bm->samples.size(), cm->samples.size(), min_n, bm->samples.size()));
         continue;
       }
       judge_metric(suite, *base, cont, *bm, *cm, limit);
     }
+  }
+
+  // A failed verdict that makes the comparison unjudgeable (exit 2).
+  void cannot_judge(const std::string& suite, const std::string& bench, const std::string& metric,
+                    std::string why) {
+    Verdict v = detail::make_verdict(m_policy, Scope::benchmark, suite, bench, metric);
+    v.status = Status::failed;
+    v.add_note("could not be judged: " + why);
+    m_out.unjudged.push_back(fmt::format("{}:{} {}", suite, bench, metric));
+    ++m_cannot[why.substr(0, why.find(" — "))];
+    m_out.verdicts.push_back(std::move(v));
   }
 
   void judge_metric(const std::string& suite, const Benchmark& base, const Benchmark& cont, const Metric& bm,
@@ -286,12 +311,15 @@ class Judge {
 
   // What decided the verdicts, said before the table.
   void add_notices() {
-    for (const auto& [metric, count] : m_unjudged) {
-      m_out.notices.push_back(fmt::format(
-          "'{}' has a limit and was measured in {} benchmark{} of {}, but not in {}: not judged — measure both "
-          "sides the same way{}",
-          metric, count, count == 1 ? "" : "s", m_sides.contender, m_sides.baseline,
-          is_callgrind_metric(metric) ? " (gate run --instrument)" : ""));
+    if (m_options.deterministic_only) {
+      m_out.notices.push_back("deterministic metrics and targets only: timing and complexity are not judged here "
+                              "(a same-job a/b run of base and head judges them)");
+    }
+    if (!m_out.unjudged.empty()) {
+      std::vector<std::string> reasons;
+      for (const auto& [why, count] : m_cannot) reasons.push_back(fmt::format("{} ({}×)", why, count));
+      m_out.notices.push_back(fmt::format("could not judge {} benchmark metric{}: {}", m_out.unjudged.size(),
+                                          m_out.unjudged.size() == 1 ? "" : "s", fmt::join(reasons, "; ")));
     }
     if (!m_out.unchanged_code_suites.empty()) {
       m_out.notices.push_back(fmt::format("code unchanged (identical .text) in {}: timing differences there are "
@@ -355,7 +383,7 @@ class Judge {
   bool m_code_unchanged = false;   // of the suite being judged
   std::size_t m_noise_raised = 0;  // thresholds that the calibrated noise raised
   std::size_t m_too_noisy = 0;     // verdicts above the noise ceiling
-  std::map<std::string, std::size_t, std::less<>> m_unjudged;  // metric with a limit → benchmarks one side lacks it in
+  std::map<std::string, std::size_t, std::less<>> m_cannot;  // why a metric could not be judged → how often
 };
 
 const Suite* find_suite(const std::vector<Suite>& suites, std::string_view name) {

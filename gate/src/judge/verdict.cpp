@@ -77,11 +77,11 @@ std::array<std::size_t, k_status_count> Comparison::counts() const {
 }
 
 bool Comparison::passed() const {
-  return suite_failures.empty() && std::none_of(verdicts.begin(), verdicts.end(), [&](const Verdict& v) { return fails(v); });
+  return suite_failures.empty() && unjudged.empty() && std::none_of(verdicts.begin(), verdicts.end(), [&](const Verdict& v) { return fails(v); });
 }
 
 int Comparison::exit_code() const {
-  if (!suite_failures.empty()) return 2;
+  if (!suite_failures.empty() || !unjudged.empty()) return 2;
   if (!baseline_found && policy.defaults.no_baseline == NoBaseline::fail) return 2;
   return passed() ? 0 : 1;
 }

@@ -32,6 +32,12 @@ struct CompareOptions {
   /// judge. Used by unpaired comparisons only: A/B pairs cancel the drift it
   /// measures.
   std::shared_ptr<const NoiseTable> noise = nullptr;
+  /// Judge only what does not move with the machine: deterministic metrics
+  /// (instructions, allocations, sizes) and targets. Noisy metrics and
+  /// complexity fits (made from times) are left out, for a same-job A/B run
+  /// to judge: what a hosted runner, whose machine changes every job, can
+  /// judge against baselines stored on another machine.
+  bool deterministic_only = false;
 };
 
 /// Compares every suite and benchmark of `contender` with `baseline` under

@@ -189,6 +189,10 @@ struct Comparison {
   std::vector<std::string> notices;
   /// Suites that could not be measured or re-run: the gate cannot judge them (exit 2).
   std::vector<std::string> suite_failures;
+  /// "suite:benchmark metric" that could not be judged — measured on one
+  /// side only, or too few repetitions on the contender's side (exit 2):
+  /// nothing judged is nothing passed.
+  std::vector<std::string> unjudged;
   /// Suites whose binary's code (.text hash) is identical on both sides:
   /// their timing differences are reported as noise.
   std::vector<std::string> unchanged_code_suites;
@@ -201,7 +205,8 @@ struct Comparison {
   [[nodiscard]] bool fails(const Verdict& v) const;
   [[nodiscard]] std::array<std::size_t, k_status_count> counts() const;
   [[nodiscard]] bool passed() const;  ///< no verdict fails the gate and no suite failed
-  /// 0 passed, 1 the gate failed, 2 it could not judge (a suite failed).
+  /// 0 passed, 1 the gate failed, 2 it could not judge (a suite failed, a
+  /// metric could not be judged, no baseline under "no_baseline": "fail").
   [[nodiscard]] int exit_code() const;
   /// Suspects that do not fail because the policy lets them pass.
   [[nodiscard]] std::size_t passing_suspects() const;
