@@ -4,6 +4,8 @@
 // edits its own baseline, bad runner ids, a corrupt baseline, an interrupted
 // update and a repository owned by another user.
 #include <boost/test/unit_test.hpp>
+
+#include <thread>
 #include <nlohmann/json.hpp>
 #include <unistd.h>
 
@@ -155,6 +157,37 @@ BOOST_AUTO_TEST_CASE(a_suite_name_the_policy_accepts_can_be_recorded) {
   auto bad = run_gate({"baseline", "update", reserved.string()}, repo, {"GATE_RUNNER=r1"});
   BOOST_TEST(bad.exit_code == 2);
   BOOST_TEST(bad.err.find("suite name 'noise' is not allowed: 'noise' is reserved") != std::string::npos, bad.err);
+}
+
+// Two updates at once (two CI jobs of one machine, a user and a script): one
+// waits for the other. Both commits land and the index matches HEAD after —
+// before the lock, one failed and the index no longer matched HEAD in 15 of
+// 20 tries, so that a later plain `git commit` reverted the other's baselines.
+BOOST_AUTO_TEST_CASE(two_updates_at_once_both_commit_and_leave_the_index_clean) {
+  for (int attempt = 0; attempt < 4; ++attempt) {
+    TempDir tmp;
+    fs::path repo = tmp / "repo";
+    init_repo(repo);
+    write_file(repo / "README.md", "x\n");
+    commit_all(repo, "initial");
+    gate::test::RunResult a;
+    gate::test::RunResult b;
+    std::thread one([&] {
+      a = run_gate({"baseline", "update", clean(), "--runner", "r1", "--commit", "--repo", repo.string()});
+    });
+    std::thread two([&] {
+      b = run_gate({"baseline", "update", slower(), "--runner", "r2", "--commit", "--repo", repo.string()});
+    });
+    one.join();
+    two.join();
+    BOOST_TEST(a.exit_code == 0, a.err);
+    BOOST_TEST(b.exit_code == 0, b.err);
+    BOOST_TEST(git(repo, {"rev-list", "--count", "HEAD"}) == "3");
+    BOOST_TEST(git(repo, {"status", "--porcelain"}).empty(), git(repo, {"status", "--porcelain"}));
+    BOOST_TEST(fs::exists(repo / "baselines/r1/fixture_bench.json"));
+    BOOST_TEST(fs::exists(repo / "baselines/r2/fixture_bench.json"));
+    BOOST_TEST(!fs::exists(repo / ".git/perfgate-baselines.lock"));
+  }
 }
 
 BOOST_AUTO_TEST_CASE(bad_runner_ids_are_refused_before_they_become_paths) {

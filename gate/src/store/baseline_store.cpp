@@ -4,9 +4,16 @@
 // walk history in a shallow clone, and CI checkouts are shallow.
 #include "gate/store/baseline_store.hpp"
 
+#include <fcntl.h>
 #include <fmt/core.h>
+#include <signal.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <thread>
 
 #include "gate/store/atomic_file.hpp"
 #include "gate/error.hpp"
@@ -370,17 +377,6 @@ std::optional<CommitInfo> commit_paths(const std::filesystem::path& repo_dir,
   check(git_tree_lookup(&tree_raw, repo.get(), &tree_id), "reading the tree to commit");
   git::Tree tree(tree_raw);
 
-  // The index follows, so that git status shows these paths clean afterwards;
-  // other staged changes stay staged.
-  git_index* index_raw = nullptr;
-  check(git_repository_index(&index_raw, repo.get()), "opening the index");
-  git::Index index(index_raw);
-  for (const auto& rel : present) check(git_index_add_bypath(index.get(), rel.c_str()), fmt::format("staging '{}'", rel));
-  for (const auto& rel : gone) {
-    check(git_index_remove_bypath(index.get(), rel.c_str()), fmt::format("staging the removal of '{}'", rel));
-  }
-  check(git_index_write(index.get()), "writing the index");
-
   git_signature* sig_raw = nullptr;
   if (git_signature_default(&sig_raw, repo.get()) < 0) {
     check(git_signature_now(&sig_raw, "perfgate", "perfgate@localhost"), "making a commit signature");
@@ -394,11 +390,62 @@ std::optional<CommitInfo> commit_paths(const std::filesystem::path& repo_dir,
   check(git_commit_create(&commit_id, repo.get(), "HEAD", signature.get(), signature.get(), nullptr, text.c_str(),
                           tree.get(), parent ? 1 : 0, parents),
         fmt::format("committing in '{}'", workdir.string()));
+
+  // Then the index, so that git status shows these paths clean; other
+  // staged changes stay staged. After the commit, not before: a commit that
+  // failed must not leave the index ahead of HEAD.
+  git_index* index_raw = nullptr;
+  check(git_repository_index(&index_raw, repo.get()), "opening the index");
+  git::Index index(index_raw);
+  for (const auto& rel : present) check(git_index_add_bypath(index.get(), rel.c_str()), fmt::format("staging '{}'", rel));
+  for (const auto& rel : gone) {
+    check(git_index_remove_bypath(index.get(), rel.c_str()), fmt::format("staging the removal of '{}'", rel));
+  }
+  check(git_index_write(index.get()), "writing the index");
+
   git_commit* made = nullptr;
   check(git_commit_lookup(&made, repo.get(), &commit_id), "reading the new commit");
   git::Commit new_commit(made);
   return git::commit_info(new_commit.get());
 }
+
+BaselinesLock::BaselinesLock(const std::filesystem::path& repo_dir, std::chrono::milliseconds wait) {
+  git::Repository repo = open_worktree(repo_dir);
+  m_path = std::filesystem::path(git_repository_path(repo.get())) / "perfgate-baselines.lock";
+  const auto deadline = std::chrono::steady_clock::now() + wait;
+  for (;;) {
+    const int fd = ::open(m_path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    if (fd >= 0) {
+      const std::string pid = std::to_string(::getpid()) + "\n";
+      const ssize_t written = ::write(fd, pid.data(), pid.size());
+      ::close(fd);
+      if (written != static_cast<ssize_t>(pid.size())) {
+        ::unlink(m_path.c_str());
+        throw Error(fmt::format("locking the baselines: writing '{}': {}", m_path.string(), std::strerror(errno)));
+      }
+      return;
+    }
+    if (errno != EEXIST) {
+      throw Error(fmt::format("locking the baselines: creating '{}': {}", m_path.string(), std::strerror(errno)));
+    }
+    // Taken. A holder that no longer runs left it behind (killed): take it over.
+    std::ifstream in(m_path);
+    long holder = 0;
+    in >> holder;
+    if (holder > 0 && ::kill(static_cast<pid_t>(holder), 0) != 0 && errno == ESRCH) {
+      ::unlink(m_path.c_str());
+      continue;
+    }
+    if (std::chrono::steady_clock::now() >= deadline) {
+      throw Error(fmt::format("locking the baselines: '{}' is held by process {} — another baseline update is "
+                              "running; wait for it, or remove the file if no such process exists",
+                              m_path.string(), holder));
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+}
+
+BaselinesLock::~BaselinesLock() { ::unlink(m_path.c_str()); }
 
 std::filesystem::path repo_root(const std::filesystem::path& dir) {
   git::Repository repo = open_worktree(dir);

@@ -63,6 +63,8 @@ NoiseTable measure_noise(const std::vector<RunBundle>& runs, int repetitions) {
 }
 
 CalibrationResult record_noise(const std::filesystem::path& repo, const NoiseTable& measured, bool commit) {
+  // Reading noise.json, merging and committing it: one calibration at a time.
+  BaselinesLock lock(repo);
   std::filesystem::path root = repo_root(repo);
   std::filesystem::path dir = baseline_dir(root, measured.runner);
   std::filesystem::path file = dir / k_noise_file;

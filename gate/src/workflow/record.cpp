@@ -14,6 +14,7 @@
 #include "gate/formats/bundle.hpp"
 #include "gate/formats/runner_file.hpp"
 #include "gate/model/names.hpp"
+#include "gate/store/atomic_file.hpp"
 
 namespace gate {
 namespace {
@@ -79,6 +80,9 @@ BaselineUpdateResult update_baselines(const std::filesystem::path& repo_dir, con
   for (const auto& suite : contender.suites) check_recordable(suite, options.allow_debug, "recording '" + contender.source + "'");
 
   std::filesystem::path root = repo_root(repo_dir);
+  // From reading what is there to committing what replaced it, one update
+  // at a time.
+  BaselinesLock lock(root);
   RunBundle meta = contender;
   meta.runner = runner;
   // Plain Google Benchmark files carry neither: the commit is where the
@@ -107,6 +111,10 @@ BaselineUpdateResult update_baselines(const std::filesystem::path& repo_dir, con
     lines.push_back(describe_change(suite, read_existing(dir / name), (dir / name).string()));
     files.emplace(name, write_baseline(meta, suite));
   }
+  // What the files held before, to put back if the commit fails: a failed
+  // update leaves the repository as it found it.
+  std::map<std::string, std::optional<std::string>> before;
+  for (const auto& [name, text] : files) before.emplace(name, read_existing(dir / name));
   write_baseline_files(root, runner.id, files);
   for (const auto& [name, text] : files) {
     result.written.push_back(std::filesystem::path(k_baselines_dir) / runner.id / name);
@@ -118,7 +126,19 @@ BaselineUpdateResult update_baselines(const std::filesystem::path& repo_dir, con
                                       meta.time.empty() ? "" : " on " + meta.time, result.summary);
     std::vector<std::filesystem::path> absolute;
     for (const auto& p : result.written) absolute.push_back(root / p);
-    result.commit = commit_paths(root, absolute, message);
+    try {
+      result.commit = commit_paths(root, absolute, message);
+    } catch (const Error&) {
+      for (const auto& [name, text] : before) {
+        std::error_code ec;
+        if (text) {
+          write_file_atomically(dir / name, *text);
+        } else {
+          std::filesystem::remove(dir / name, ec);
+        }
+      }
+      throw;
+    }
   }
   return result;
 }

@@ -4,6 +4,7 @@
 // Deals in file names and bytes; what the bytes mean is bundle.hpp's business.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <map>
@@ -80,7 +81,8 @@ void write_baseline_files(const std::filesystem::path& repo_root, std::string_vi
 /// Commits exactly `paths` (files or directories, relative to the working
 /// tree's root or absolute inside it) as they are in the working tree, on
 /// top of HEAD, with `message` — like `git commit --only <paths>`: other
-/// staged changes are neither committed nor lost. A path that no longer
+/// staged changes are neither committed nor lost. The index is written only
+/// once the commit is made: a commit that fails leaves it as it was. A path that no longer
 /// exists is committed as a deletion. The index is updated for those paths.
 /// Works on an unborn HEAD (the first commit). Author and committer come from
 /// user.name/user.email of the repository's configuration, or
@@ -88,6 +90,27 @@ void write_baseline_files(const std::filesystem::path& repo_root, std::string_vi
 /// the paths already match HEAD (nothing is committed). Throws gate::Error.
 std::optional<CommitInfo> commit_paths(const std::filesystem::path& repo_dir,
                                        const std::vector<std::filesystem::path>& paths, const std::string& message);
+
+/// An exclusive lock on a repository's baselines, held while the object
+/// lives: `gate baseline update --commit` and `gate calibrate --commit` take
+/// it around writing the files and committing them, so that two updates at
+/// once run one after the other instead of committing over each other and
+/// leaving the index out of step with HEAD. A lock file in the repository's
+/// git directory (perfgate-baselines.lock) holds the owner's process id; one
+/// left by a process that no longer exists is taken over.
+class BaselinesLock {
+ public:
+  /// Waits up to `wait` for the lock; throws gate::Error naming the lock
+  /// file and its holder when it stays taken, or when it cannot be created.
+  explicit BaselinesLock(const std::filesystem::path& repo_dir,
+                         std::chrono::milliseconds wait = std::chrono::seconds(120));
+  ~BaselinesLock();
+  BaselinesLock(const BaselinesLock&) = delete;
+  BaselinesLock& operator=(const BaselinesLock&) = delete;
+
+ private:
+  std::filesystem::path m_path;
+};
 
 /// The working tree's root of the repository containing `dir` (no trailing
 /// slash). Throws gate::Error for a bare repository or none.

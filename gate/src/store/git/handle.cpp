@@ -3,6 +3,9 @@
 
 #include <fmt/core.h>
 
+#include <cerrno>
+#include <cstring>
+
 #include "gate/error.hpp"
 
 namespace gate::git {
@@ -31,7 +34,12 @@ void ensure_initialized() { static const Library library; }
 
 std::string last_error_message() {
   const git_error* e = git_error_last();
-  std::string message = e != nullptr && e->message != nullptr ? std::string(e->message) : "unknown error";
+  // Some failures (a full disk under a write) reach us with no libgit2
+  // error set: the system's reason is then the only one there is.
+  const int system_error = errno;
+  std::string message = e != nullptr && e->message != nullptr ? std::string(e->message)
+                         : system_error != 0                  ? std::string(std::strerror(system_error))
+                                                              : "unknown error";
   // The house style ends messages without a period; libgit2's sometimes have one.
   while (!message.empty() && (message.back() == '.' || message.back() == '\n')) message.pop_back();
   return message;
@@ -39,6 +47,7 @@ std::string last_error_message() {
 
 void check(int rc, std::string_view doing) {
   if (rc < 0) throw Error(fmt::format("{}: {}", doing, last_error_message()));
+  errno = 0;  // so that a later failure without a libgit2 error is not blamed on a stale one
 }
 
 std::string to_hex(const git_oid& oid) {
