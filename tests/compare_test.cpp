@@ -556,4 +556,41 @@ BOOST_AUTO_TEST_CASE(a_metric_measured_on_one_side_only_cannot_be_judged) {
   BOOST_TEST(hosted.verdicts.empty());
 }
 
+// A cache's speedup (a miss's time over a hit's) and thread scaling are
+// ratios of two benchmarks: derived metrics with targets and limits of their own.
+BOOST_AUTO_TEST_CASE(a_ratio_target_fails_when_one_side_of_the_ratio_is_slowed) {
+  auto policy = parse_policy(R"({
+    "metrics": {"speedup": {"direction": "higher"}},
+    "derived": [{"name": "BM_CacheSpeedup", "suite": "bench_demo", "metric": "speedup",
+                 "ratio": ["BM_Miss", "BM_Hit"], "of": "cpu_time"}],
+    "rules": [{"match": "BM_CacheSpeedup", "speedup.median": "> 100", "speedup": "-20%"}]
+  })",
+                             "gate.json");
+  auto run = [](double miss, double hit, unsigned seed) {
+    return bundle({bench("BM_Miss", {metric("cpu_time", samples(miss, 0.02, seed))}),
+                   bench("BM_Hit", {metric("cpu_time", samples(hit, 0.02, seed + 1))})},
+                  "x");
+  };
+  // 50 µs miss / 20 ns hit = 2,500×: met, and unchanged against itself.
+  Comparison same = compare(run(50000, 20, 1), run(50000, 20, 10), policy);
+  const Verdict* met = gate::test::find_target(same, "BM_CacheSpeedup", "speedup");
+  BOOST_REQUIRE(met != nullptr);
+  BOOST_TEST((met->status == Status::target_met));
+  BOOST_TEST(*met->contender > 2000);
+  BOOST_TEST((find(same, "BM_CacheSpeedup", "speedup")->status == Status::unchanged));
+  BOOST_TEST(same.exit_code() == 0);
+  // The hit 1,000× slower: the speedup falls to 2.5×, below the target and beyond the limit.
+  Comparison slow = compare(run(50000, 20, 1), run(50000, 20000, 10), policy);
+  BOOST_TEST((gate::test::find_target(slow, "BM_CacheSpeedup", "speedup")->status == Status::target_missed));
+  BOOST_TEST((find(slow, "BM_CacheSpeedup", "speedup")->status == Status::regressed),
+             find(slow, "BM_CacheSpeedup", "speedup")->note());
+  BOOST_TEST(slow.exit_code() == 1);
+  // A ratio of something not measured cannot be judged.
+  Comparison none = compare(run(50000, 20, 1), bundle({bench("BM_Miss", {metric("cpu_time", samples(50000, 0.02, 3))}),
+                                                     bench("BM_Hit", {metric("real_time", samples(20, 0.02, 4))})},
+                                                    "y"),
+                            policy);
+  BOOST_TEST(none.exit_code() == 2);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

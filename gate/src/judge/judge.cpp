@@ -84,6 +84,7 @@ class Judge {
       auto it = base_by_name.find(c.name);
       benchmark(cont.name, it == base_by_name.end() ? nullptr : it->second, c);
     }
+    derived(base, cont);
     if (base != nullptr) {
       for (const auto& b : base->benchmarks) {
         if (!selected(b.name) || seen.contains(b.name)) continue;
@@ -97,6 +98,26 @@ class Judge {
       }
     }
     add(detail::judge_sizes(m_policy, base, cont));
+  }
+
+  // Metrics derived from two benchmarks of this suite, judged as benchmarks
+  // of their own: targets and limits on a ratio come from the rules.
+  void derived(const Suite* base, const Suite& cont) {
+    for (const auto& spec : m_policy.derived) {
+      if (spec.suite != cont.name || !selected(spec.name)) continue;
+      std::string why;
+      std::optional<Benchmark> c = detail::derive(spec, cont, m_policy, why);
+      if (!c) {
+        if (!why.empty()) cannot_judge(cont.name, spec.name, spec.metric, why);
+        continue;
+      }
+      std::optional<Benchmark> b;
+      if (base != nullptr) {
+        std::string base_why;
+        b = detail::derive(spec, *base, m_policy, base_why);
+      }
+      benchmark(cont.name, b ? &*b : nullptr, *c, &spec.metric);
+    }
   }
 
   void missing_suite(const Suite& base) {
@@ -152,9 +173,15 @@ class Judge {
     for (auto& v : verdicts) m_out.verdicts.push_back(std::move(v));
   }
 
-  void benchmark(const std::string& suite, const Benchmark* base, const Benchmark& cont) {
+  // `own_metric`: a derived benchmark's one metric, which is its primary
+  // metric whatever the rules say of the suite's benchmarks.
+  void benchmark(const std::string& suite, const Benchmark* base, const Benchmark& cont,
+                 const std::string* own_metric = nullptr) {
     BenchmarkRules rules = m_policy.rules_for(suite, cont.name);
-    const std::string primary = m_options.metric ? *m_options.metric : rules.primary_metric;
+    if (own_metric != nullptr) rules.primary_metric = *own_metric;
+    const std::string primary = own_metric != nullptr ? *own_metric
+                                : m_options.metric     ? *m_options.metric
+                                                       : rules.primary_metric;
 
     if (cont.error || cont.skipped) {
       Verdict v = detail::make_verdict(m_policy, Scope::benchmark, suite, cont.name, primary);

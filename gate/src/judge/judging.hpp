@@ -126,6 +126,15 @@ void judge_exact(Verdict& v, const Metric& bm, const Metric& cm, const Limit& li
                                                     const Suite& cont, const std::optional<std::regex>& filter,
                                                     bool code_unchanged, TimingMode timing);
 
+/// The derived benchmark `spec` names (policy "derived") from `suite`: one
+/// metric, spec.metric, whose samples are the numerator's samples of spec.of
+/// over the denominator's, repetition by repetition (round by round when
+/// both carry rounds). std::nullopt when the suite lacks either benchmark
+/// (they are judged missing on their own), or, with `why` set, when their
+/// samples cannot make a ratio.
+[[nodiscard]] std::optional<Benchmark> derive(const DerivedSpec& spec, const Suite& suite, const Policy& policy,
+                                              std::string& why);
+
 /// A binary's size against the policy's budgets: maximum and growth, for the
 /// file and the sections a budget names. Empty when no budget applies or the
 /// contender has no size.

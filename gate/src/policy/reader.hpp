@@ -97,6 +97,7 @@ class PolicyReader {
   void read_defaults(const PolicyNode& n);
   void read_suites(const PolicyNode& n);
   void read_binaries(const PolicyNode& n);
+  void read_derived(const PolicyNode& n);
   void read_rules(const PolicyNode& n);
   void read_size(const PolicyNode& n);
   [[nodiscard]] CompiledRule read_rule(const PolicyNode& r);

@@ -23,6 +23,7 @@ constexpr std::string_view k_defaults_keys[] = {"primary_metric", "threshold", "
                                                 "unconfirmed",    "no_baseline", "noise_k",   "noise_ceiling"};
 constexpr std::string_view k_suite_keys[] = {"name", "binary", "args", "timeout"};
 constexpr std::string_view k_binary_keys[] = {"name", "binary"};
+constexpr std::string_view k_derived_keys[] = {"name", "suite", "metric", "ratio", "of"};
 constexpr std::string_view k_size_keys[] = {"max", "growth", "sections"};
 constexpr std::string_view k_section_keys[] = {"max", "growth"};
 
@@ -42,7 +43,7 @@ std::span<const PolicyReader::Section> PolicyReader::sections() {
       {"version", &PolicyReader::read_version}, {"metrics", &PolicyReader::read_metrics},
       {"defaults", &PolicyReader::read_defaults}, {"suites", &PolicyReader::read_suites},
       {"rules", &PolicyReader::read_rules},       {"size", &PolicyReader::read_size},
-      {"binaries", &PolicyReader::read_binaries},
+      {"binaries", &PolicyReader::read_binaries}, {"derived", &PolicyReader::read_derived},
   };
   return table;
 }
@@ -285,6 +286,51 @@ void PolicyReader::read_binaries(const PolicyNode& n) {
     spec.name = baseline_name(b, "product binary", "\"gate\"");
     spec.binary = binary_path(b, "product binary", "\"gate/gate\"");
     m_policy.binaries.push_back(std::move(spec));
+  }
+}
+
+void PolicyReader::read_derived(const PolicyNode& n) {
+  expect_array(n);
+  for (std::size_t i = 0; i < n.json->elements.size(); ++i) {
+    PolicyNode d = n.element(i);
+    expect_object(d);
+    check_keys(d, k_derived_keys);
+    DerivedSpec spec;
+    spec.origin = origin(d);
+    for (const char* key : {"name", "suite", "metric", "ratio"}) {
+      if (!d.has(key)) {
+        fail_value(d, fmt::format("a derived metric needs \"{}\" — e.g. {{\"name\": \"BM_CacheSpeedup\", "
+                                  "\"suite\": \"bench_clew\", \"metric\": \"speedup\", \"ratio\": [\"BM_Miss\", "
+                                  "\"BM_Hit\"], \"of\": \"cpu_time\"}}",
+                                  key));
+      }
+    }
+    spec.name = string_of(d.child("name"), "\"BM_CacheSpeedup\"");
+    if (spec.name.empty()) fail_value(d.child("name"), "empty name");
+    spec.suite = string_of(d.child("suite"), "\"bench_clew\"");
+    if (auto why = suite_name_problem(spec.suite)) fail_value(d.child("suite"), "bad suite name: " + *why);
+    spec.metric = string_of(d.child("metric"), "\"speedup\"");
+    check_metric(d.child("metric"), spec.metric, false);
+    PolicyNode ratio = d.child("ratio");
+    expect_array(ratio);
+    if (ratio.json->elements.size() != 2) {
+      fail_value(ratio, "expected two benchmark names: [numerator, denominator]");
+    }
+    spec.numerator = string_of(ratio.element(0), "\"BM_Miss\"");
+    spec.denominator = string_of(ratio.element(1), "\"BM_Hit\"");
+    if (spec.numerator.empty() || spec.denominator.empty() || spec.numerator == spec.denominator) {
+      fail_value(ratio, "expected two different, non-empty benchmark names");
+    }
+    if (d.has("of")) {
+      spec.of = string_of(d.child("of"), "\"cpu_time\"");
+      check_metric(d.child("of"), spec.of, false);
+    }
+    for (const auto& other : m_policy.derived) {
+      if (other.name == spec.name && other.suite == spec.suite) {
+        fail_value(d.child("name"), fmt::format("duplicate derived metric '{}' in suite '{}'", spec.name, spec.suite));
+      }
+    }
+    m_policy.derived.push_back(std::move(spec));
   }
 }
 

@@ -41,6 +41,23 @@ struct BinarySpec {
   std::string binary;  ///< path as written; resolved against the build directory like a suite's
 };
 
+/// A metric derived from two benchmarks of one suite ("derived"): the ratio
+/// of one benchmark's samples of a metric to another's, repetition by
+/// repetition (round by round in a same-job A/B run) — a cache's speedup
+/// (a miss's time over a hit's), how throughput scales with threads (8
+/// threads' rate over 1's). The judge treats it as a benchmark of its own
+/// named `name` with one metric `metric`, so rules give it targets and
+/// limits like any other.
+struct DerivedSpec {
+  std::string name;         ///< the derived benchmark's name in reports and rules
+  std::string suite;        ///< the suite both benchmarks are in
+  std::string metric;       ///< the derived metric's name; declared under "metrics" (its direction says which way is better)
+  std::string numerator;    ///< the benchmark whose samples are divided
+  std::string denominator;  ///< the benchmark they are divided by
+  std::string of = "cpu_time";  ///< the metric of both benchmarks the ratio is taken of
+  std::string origin;       ///< where it was set: "gate.json:40:5"
+};
+
 /// Budget of one ELF section of a binary.
 struct SectionBudget {
   std::optional<double> max;    ///< bytes; the section fails above it
@@ -148,6 +165,7 @@ struct Policy {
   std::map<std::string, MetricOverride, std::less<>> metrics;
   std::vector<SuiteSpec> suites;  ///< in file order
   std::vector<BinarySpec> binaries;  ///< product binaries ("binaries"), in file order
+  std::vector<DerivedSpec> derived;  ///< derived metrics ("derived"), in file order
 
   /// The rules for one benchmark of one suite: defaults, then every rule
   /// whose globs match, in file order. Cheap: globs are compiled once, no
