@@ -220,6 +220,25 @@ BOOST_AUTO_TEST_CASE(bad_refs_and_runners_are_errors) {
   BOOST_TEST(contains(runner.err, "no baselines for runner 'nobody'"), runner.err);
 }
 
+// What release-report.yml runs: the report of the tag at HEAD from the tag
+// before it, the three files, the job summary, gate's exit code.
+BOOST_AUTO_TEST_CASE(the_ci_script_reports_from_the_previous_tag) {
+  TempDir out;
+  const char* gate_bin = std::getenv("GATE_BIN");
+  BOOST_TEST_REQUIRE(gate_bin != nullptr);
+  auto r = gate::test::run({"/bin/bash", std::string(GATE_SOURCE_DIR) + "/scripts/ci/release-report", "write", "--out",
+                            (out / "reports").string()},
+                           repo().dir,
+                           {std::string("GATE=") + gate_bin, "GITHUB_REF_TYPE=",
+                            "GITHUB_STEP_SUMMARY=" + (out / "summary.md").string()});
+  BOOST_TEST(r.exit_code == 1, r.out + r.err);
+  BOOST_TEST(contains(r.out, "report --from v1.0 --to v1.1"), r.out);
+  for (const char* ext : {"md", "html", "json"}) {
+    BOOST_TEST(fs::exists(out / "reports" / (std::string("perf-report-v1.1.") + ext)), ext);
+  }
+  BOOST_TEST(contains(read_file(out / "summary.md"), "# Performance report: v1.0 → v1.1"));
+}
+
 // Headless Chromium renders the HTML: a screenshot that is not blank, and a
 // DOM with the table and the charts. Its own CTest test, skipped with the
 // reason when chromium is not installed; disabled in the module's own run.
