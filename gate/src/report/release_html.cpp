@@ -35,7 +35,7 @@ constexpr std::string_view k_style = R"(<style>
 body{font:14px/1.45 system-ui,sans-serif;margin:2em auto;max-width:1100px;padding:0 1em;color:#1f2328}
 h1{font-size:1.6em}h2{border-bottom:1px solid #d0d7de;padding-bottom:.2em;margin-top:2em}
 table{border-collapse:collapse;margin:.5em 0 1.5em}th,td{border:1px solid #d0d7de;padding:3px 8px;text-align:left}
-td.n{text-align:right;font-variant-numeric:tabular-nums}th{background:#f6f8fa}
+td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}th{background:#f6f8fa}
 .fail{color:#cf222e;font-weight:600}.warn{color:#9a6700}.good{color:#1a7f37}
 .headline{font-size:1.2em;font-weight:600}figure{display:inline-block;margin:.5em}
 code{font-family:ui-monospace,monospace}small{color:#59636e}

@@ -129,7 +129,7 @@ std::string render_release_json(const ReleaseReport& report) {
   for (const auto& r : report.runners) runners.push_back(runner_json(report, r));
   j["runners"] = std::move(runners);
   // Names and subjects may hold bytes that are not UTF-8: replaced, never thrown on.
-  return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 
 }  // namespace gate
