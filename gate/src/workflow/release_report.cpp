@@ -65,18 +65,30 @@ std::vector<std::string> choose_runners(const ReleaseReportRequest& r) {
                           r.from, r.to, r.to, names));
 }
 
-Comparison compare_ends(const ReleaseReportRequest& r, const std::string& runner) {
-  BaselineAtRef from = load_baseline_at(r.repo, r.from, runner, r.policy);
-  BaselineAtRef to = load_baseline_at(r.repo, r.to, runner, r.policy);
-  if (!from.found && !to.found) {
+// Both refs' baselines of one runner, read once: for the two-ref table and
+// as the first and last points of the history.
+struct Ends {
+  BaselineAtRef from;
+  BaselineAtRef to;
+};
+
+Ends load_ends(const ReleaseReportRequest& r, const std::string& runner) {
+  Ends e{load_baseline_at(r.repo, r.from, runner, r.policy), load_baseline_at(r.repo, r.to, runner, r.policy)};
+  if (!e.from.found && !e.to.found) {
     std::string names;
-    for (const auto& n : to.runners) names += (names.empty() ? "" : ", ") + n;
+    for (const auto& n : e.to.runners) names += (names.empty() ? "" : ", ") + n;
     throw Error(fmt::format("reporting from '{}' to '{}': no baselines for runner '{}' at either ref (runners at "
                             "'{}': {})",
                             r.from, r.to, runner, r.to, names.empty() ? "none" : names));
   }
+  return e;
+}
+
+Comparison compare_ends(const ReleaseReportRequest& r, const std::string& runner, const Ends& ends) {
+  const BaselineAtRef& from = ends.from;
+  const BaselineAtRef& to = ends.to;
   CompareOptions options;
-  if (to.noise) options.noise = std::make_shared<const NoiseTable>(std::move(*to.noise));
+  if (to.noise) options.noise = std::make_shared<const NoiseTable>(*to.noise);
   Comparison c = compare(from.bundle, to.bundle, to.policy, options);
   c.runner = runner;
   c.baseline_source = from.bundle.source;
@@ -105,7 +117,7 @@ Comparison compare_ends(const ReleaseReportRequest& r, const std::string& runner
 using SeriesKey = std::tuple<std::string, std::string, std::string>;  // suite, benchmark, metric
 
 // The series and change points of one runner's history.
-void read_history(const BaselineHistory& history, const Policy& policy, ReleaseRunner& out) {
+void read_history(const BaselineHistory& history, const Policy& policy, const Ends& ends, ReleaseRunner& out) {
   for (const auto& c : history.commits()) out.commits.push_back(release_commit(c.commit));
 
   // Each suite file's updates: the commit and the blob of each.
@@ -127,10 +139,10 @@ void read_history(const BaselineHistory& history, const Policy& policy, ReleaseR
   std::map<SeriesKey, ReleaseSeries> series;
   std::unordered_map<std::string, std::vector<std::pair<ReleaseSeries*, double>>> medians;  // blob → values
   std::map<std::pair<std::string, std::string>, BenchmarkRules> rules;
-  history.for_each_suite_baseline([&](const HistoryFile& f, const BaselineFile& file) {
-    auto& values = medians[f.blob];
-    const std::string& suite = file.suite.name;
-    for (const auto& b : file.suite.benchmarks) {
+  auto take = [&](const std::string& blob, const Suite& parsed) {
+    auto& values = medians[blob];
+    const std::string& suite = parsed.name;
+    for (const auto& b : parsed.benchmarks) {
       auto r = rules.find({suite, b.name});
       if (r == rules.end()) r = rules.emplace(std::pair{suite, b.name}, policy.rules_for(suite, b.name)).first;
       for (const auto& m : b.metrics) {
@@ -156,7 +168,34 @@ void read_history(const BaselineHistory& history, const Policy& policy, ReleaseR
         values.emplace_back(&s, stats::median(m.samples));
       }
     }
-  });
+  };
+  // The files of the two ends were read for the table: their suites are
+  // taken from there, and only the blobs in between are read here, so that
+  // each blob is read and parsed once.
+  std::unordered_map<std::string, const Suite*> known;
+  auto remember = [&](const HistoryCommit& c, const RunBundle& bundle) {
+    for (const auto& f : c.files) {
+      const auto name = suite_of_baseline_file(f.name);
+      if (!name) continue;
+      for (const auto& suite : bundle.suites) {
+        if (suite.name == *name) known.emplace(f.blob, &suite);
+      }
+    }
+  };
+  remember(history.commits().front(), ends.from.bundle);
+  remember(history.commits().back(), ends.to.bundle);  // nothing changed the directory after it up to `to`
+  for (const auto& [blob, suite] : known) take(blob, *suite);
+  std::unordered_map<std::string, std::string> first_commit;  // blob → the commit that names it in messages
+  for (const auto& c : history.commits()) {
+    for (const auto& f : c.files) first_commit.try_emplace(f.blob, c.commit.sha);
+  }
+  history.for_each_blob(
+      [&](const HistoryFile& f, std::string_view text) {
+        const std::string source =
+            fmt::format("{}:{}/{}/{}", first_commit[f.blob].substr(0, 12), k_baselines_dir, history.runner(), f.name);
+        take(f.blob, parse_baseline(text, source).suite);
+      },
+      [&](const HistoryFile& f) { return is_suite_baseline_file(f.name) && !known.contains(f.blob); });
   // A file whose suite name differs from its file name still counts by the
   // file: its updates are the file's.
   for (const auto& [name, list] : updates) {
@@ -205,7 +244,8 @@ ReleaseReport build_release_report(const ReleaseReportRequest& request) {
   for (const std::string& runner : choose_runners(request)) {
     ReleaseRunner r;
     r.runner = runner;
-    r.comparison = compare_ends(request, runner);
+    Ends ends = load_ends(request, runner);
+    r.comparison = compare_ends(request, runner, ends);
     if (out.policy_source.empty()) out.policy_source = r.comparison.policy_source;
     std::optional<BaselineHistory> history;
     try {
@@ -215,7 +255,7 @@ ReleaseReport build_release_report(const ReleaseReportRequest& request) {
       // report says what is missing and how to fetch it.
       r.history_error = e.what();
     }
-    if (history) read_history(*history, r.comparison.policy, r);
+    if (history) read_history(*history, r.comparison.policy, ends, r);
     out.runners.push_back(std::move(r));
   }
   return out;

@@ -28,7 +28,8 @@ struct ReleaseReportRequest {
 ///    measured at other times than each other: timing changes are judged as
 ///    they stand), with `to`'s noise.json when there is one;
 ///  - the history (store/history.hpp): every commit between the refs that
-///    changed baselines/<runner>/, every distinct blob read and parsed once,
+///    changed baselines/<runner>/, every distinct blob read and parsed once
+///    (the two ends' files are those of the table, not read again),
 ///    each benchmark's metric as the series of its medians at the commits
 ///    that re-recorded its suite;
 ///  - its change points (stats/change_points.hpp with the default options;
