@@ -62,12 +62,17 @@ void list_section(std::string& out, std::string_view title, const std::vector<co
   if (rows.empty()) out += "<li>None</li>\n";
   for (const auto* r : rows) {
     out += fmt::format("<li class=\"{}\"><b>{}</b> {}: {}", css_class(*r), html_text(r->name), html_text(r->metric),
-                       html_text(r->change_text.empty() ? r->to : r->change_text));
+                       !r->change_text.empty() ? r->change_text
+                       : r->to.empty()          ? std::string(to_string(r->status))
+                                                : html_text(r->to));
     if (!r->from.empty() && !r->to.empty()) out += fmt::format(" ({} → {})", html_text(r->from), html_text(r->to));
     if (r->change != nullptr && !r->change->threshold.empty()) {
       out += fmt::format(", limit {}", html_text(r->change->threshold));
     }
     if (!r->p.empty()) out += fmt::format(", p = {}", r->p);
+    if (r->change_text.empty() && r->change != nullptr && !r->change->notes.empty()) {
+      out += fmt::format(" — {}", html_text(r->change->note()));
+    }
     out += "</li>\n";
   }
   out += "</ul>\n";

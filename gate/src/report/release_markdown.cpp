@@ -36,7 +36,9 @@ void section_list(std::string& out, std::string_view title, const std::vector<co
   if (rows.empty()) out += "- None\n";
   for (const auto* r : rows) {
     out += fmt::format("- **{}** {}: {}", markdown_text(r->name), markdown_text(r->metric),
-                       r->change_text.empty() ? markdown_text(r->to) : r->change_text);
+                       !r->change_text.empty() ? r->change_text
+                       : r->to.empty()          ? std::string(to_string(r->status))
+                                                : markdown_text(r->to));
     if (!r->from.empty() && !r->to.empty()) {
       out += fmt::format(" ({} → {})", markdown_text(r->from), markdown_text(r->to));
     }
@@ -44,6 +46,9 @@ void section_list(std::string& out, std::string_view title, const std::vector<co
       out += fmt::format(", limit {}", markdown_text(r->change->threshold));
     }
     if (!r->p.empty()) out += fmt::format(", p = {}", r->p);
+    if (r->change_text.empty() && r->change != nullptr && !r->change->notes.empty()) {
+      out += fmt::format(" — {}", markdown_text(r->change->note()));
+    }
     out += "\n";
   }
   out += "\n";
