@@ -118,6 +118,9 @@ BOOST_AUTO_TEST_CASE(change_points_are_the_commits_that_moved_the_benchmarks) {
   BOOST_TEST(slow["change"].get<double>() == 0.2, boost::test_tools::tolerance(0.03));
   BOOST_TEST(slow["worse"] == true);
   BOOST_TEST(runner["change_points"][1]["change"].get<double>() == -0.3, boost::test_tools::tolerance(0.03));
+  // Each of the 30 versions of bench_x.json is read once: the two ends for
+  // the table, the 28 between them by the history.
+  BOOST_TEST(runner["blobs_read"] == 28u);
   // Every series has one point per update of its suite.
   for (const auto& s : runner["series"]) BOOST_TEST(s["points"].size() == 30u);
 }

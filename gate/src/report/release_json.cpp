@@ -70,6 +70,7 @@ ordered_json runner_json(const ReleaseReport& report, const ReleaseRunner& runne
   ordered_json commits = ordered_json::array();
   for (const auto& c : runner.commits) commits.push_back(commit_json(c));
   j["commits"] = std::move(commits);
+  j["blobs_read"] = runner.blobs_read;
   ordered_json series = ordered_json::array();
   for (const auto& s : runner.series) {
     ordered_json points = ordered_json::array();

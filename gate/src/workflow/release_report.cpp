@@ -255,7 +255,10 @@ ReleaseReport build_release_report(const ReleaseReportRequest& request) {
       // report says what is missing and how to fetch it.
       r.history_error = e.what();
     }
-    if (history) read_history(*history, r.comparison.policy, ends, r);
+    if (history) {
+      read_history(*history, r.comparison.policy, ends, r);
+      r.blobs_read = history->counters().blobs_read;
+    }
     out.runners.push_back(std::move(r));
   }
   return out;

@@ -65,6 +65,9 @@ struct ReleaseRunner {
   std::vector<ReleaseCommit> commits;
   std::vector<ReleaseSeries> series;             ///< by suite, benchmark, metric
   std::vector<ReleaseChangePoint> change_points;  ///< by commit, then series
+  /// Blobs the history read from the object store: each suite file between
+  /// the ends once (the ends' files are read once, for the table).
+  std::size_t blobs_read = 0;
   /// Why there is no history (a shallow clone, with the fetch that fixes it):
   /// the two-ref table is still there, and the report cannot pass (exit 2).
   std::optional<std::string> history_error;
