@@ -24,6 +24,7 @@
 #include "gate/stats/stats.hpp"
 #include "gate/stats/change_points.hpp"
 #include "gate/store/history.hpp"
+#include "gate/workflow/release_report.hpp"
 #include "perfgate/harness.hpp"
 
 namespace fs = std::filesystem;
@@ -242,6 +243,36 @@ void BM_HistoryParse(benchmark::State& state) {
   state.counters["series"] = static_cast<double>(series);
 }
 BENCHMARK(BM_HistoryParse)->Unit(benchmark::kMillisecond)->Iterations(1);
+
+// What `gate report --from from --to to` does: both ends judged, the
+// history, series and change points (build_release_report), and the three
+// reports rendered; counters give the sizes of the Markdown, HTML and JSON.
+void BM_ReleaseReport(benchmark::State& state) {
+  const fs::path& dir = repo().dir();
+  gate::ReleaseReportRequest request;
+  request.repo = dir;
+  request.from = "from";
+  request.to = "to";
+  request.runner = "r1";
+  std::size_t md = 0;
+  std::size_t html = 0;
+  std::size_t json = 0;
+  std::size_t change_points = 0;
+  perfgate::harness::MeasuredScope scope(state);
+  for (auto _ : state) {
+    const gate::ReleaseReport report = gate::build_release_report(request);
+    md = gate::render_release_markdown(report).size();
+    html = gate::render_release_html(report).size();
+    json = gate::render_release_json(report).size();
+    change_points = report.runners.front().change_points.size();
+  }
+  state.counters["markdown_MB"] = static_cast<double>(md) / 1e6;
+  state.counters["html_MB"] = static_cast<double>(html) / 1e6;
+  state.counters["json_MB"] = static_cast<double>(json) / 1e6;
+  state.counters["change_points"] = static_cast<double>(change_points);
+  state.counters["peak_rss_MiB"] = static_cast<double>(peak_rss_bytes()) / (1024.0 * 1024.0);
+}
+BENCHMARK(BM_ReleaseReport)->Unit(benchmark::kMillisecond)->Iterations(1);
 
 // The walk alone: commits and blob ids, nothing read.
 void BM_HistoryWalk(benchmark::State& state) {

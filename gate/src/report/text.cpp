@@ -3,6 +3,7 @@
 
 #include <fmt/core.h>
 
+#include <cctype>
 #include <cstdint>
 
 namespace gate::detail {
@@ -72,6 +73,48 @@ std::string visible(std::string_view text) {
       out += fmt::format("\\u{:04x}", cp);
     }
     i += len;
+  }
+  return out;
+}
+
+std::string markdown_text(std::string_view raw) {
+  const std::string text = visible(raw);
+  std::string out;
+  out.reserve(text.size() + 8);
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char ch = text[i];
+    // GitHub links what looks like a reference or an address in rendered
+    // text, escapes or not: "GH-12" to an issue, "https://x" and "www.x" to a
+    // site. A zero-width space breaks the pattern and shows nothing.
+    const std::string_view rest(text.data() + i, text.size() - i);
+    if ((rest.starts_with("GH-") || rest.starts_with("gh-")) && i + 3 < text.size() &&
+        std::isdigit(static_cast<unsigned char>(text[i + 3])) != 0) {
+      out += ch;
+      out += text[i + 1];
+      out += "\u200b";
+      ++i;
+      continue;
+    }
+    if (rest.starts_with("://") || rest.starts_with("www.")) {
+      out += ch;
+      out += "\u200b";
+      continue;
+    }
+    switch (ch) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '|': out += "\\|"; break;
+      // GitHub finds mentions in the rendered text, so an entity would still
+      // notify: a zero-width space after '@' breaks the mention.
+      case '@': out += "@\u200b"; break;
+      case '\\': case '`': case '*': case '_': case '[': case ']': case '#': case '!': case '~':
+        out += '\\';
+        out += ch;
+        break;
+      default: out += ch;
+    }
   }
   return out;
 }

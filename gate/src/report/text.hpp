@@ -18,4 +18,10 @@ namespace gate::detail {
 /// byte below 0x20 and is always one line.
 [[nodiscard]] std::string visible(std::string_view text);
 
+/// For a cell or line of GitHub-flavoured Markdown: visible(), then
+/// HTML-significant characters as entities, Markdown punctuation and '|'
+/// backslash-escaped, and a zero-width space after '@', in "GH-<digit>",
+/// "://" and "www." so that nothing becomes a mention, a reference or a link.
+[[nodiscard]] std::string markdown_text(std::string_view text);
+
 }  // namespace gate::detail
