@@ -72,6 +72,19 @@ gate="$(sed -n 's/^gate=//p' "$GITHUB_OUTPUT")"
 expect "install-gate names the installed gate in its outputs" [ "$gate" = "$prefix/bin/gate" ]
 expect "install-gate puts the prefix's bin on PATH" has "$GITHUB_PATH" "^$prefix/bin\$"
 expect "install-gate puts the prefix on CMAKE_PREFIX_PATH" has "$GITHUB_ENV" "^CMAKE_PREFIX_PATH=$prefix\$"
+# Inputs it cannot act on stop the step with one line that says why.
+refused() {  # PATTERN ARGS... — install-gate exits 2 and its message matches
+  local pattern="$1" out rc=0
+  shift
+  out="$("$source_dir/scripts/ci/install-gate" "$@" 2>&1 > /dev/null)" || rc=$?
+  [ "$rc" -eq 2 ] && grep -qE -- "$pattern" <<< "$out"
+}
+expect "gate: deb without gate-deb is refused" \
+  refused '^install-gate: error: --from deb needs --deb' --from deb --deb "" --install-deps false
+expect "an unknown gate input is refused" \
+  refused "^install-gate: error: --from 'sauce': source, deb, installed" --from sauce --install-deps false
+expect "gate: source from a tree that is not perfgate is refused" \
+  refused "is not perfgate's source" --from source --source "$work" --install-deps false
 # What GitHub does with GITHUB_ENV and GITHUB_PATH before the next step.
 export CMAKE_PREFIX_PATH="$prefix" PATH="$prefix/bin:$PATH"
 [ -x "$gate" ] || { echo "FAIL: no gate to go on with"; exit 1; }
