@@ -4,7 +4,9 @@
 // find_package(perfgate), and the installed gate run on it end to end —
 // instruction counts, a baseline committed to a throwaway git repository, a
 // code change caught and an unchanged rebuild passed. Also what the same
-// suite gives as a plain Google Benchmark binary, and the build type a suite
+// suite gives as a plain Google Benchmark binary (a note on what to link, the
+// build type it cannot know, an unoptimised build refused as a baseline),
+// one runner id with and without the harness, and the build type a suite
 // records when its build chose none.
 #include <boost/test/unit_test.hpp>
 #include <nlohmann/json.hpp>
@@ -261,21 +263,73 @@ BOOST_AUTO_TEST_CASE(a_plain_google_benchmark_binary_gets_no_instruction_counts)
   auto run = gate_at(repo, {"run", "--instrument", "--repetitions", "3", "--build-dir", build.string(), "--out",
                             (dir / "plain.json").string()});
   BOOST_TEST_REQUIRE(run.exit_code == 0, shown(run));
-  // What the gate says today about a binary without the harness.
+  // One line that says exactly what to link.
   BOOST_TEST(run.err.find("gate: note: suite 'checksum_bench': instruction counts are unavailable — the binary made "
-                          "no callgrind dumps (it is not built with the perfgate benchmark harness)") != std::string::npos,
+                          "no callgrind dumps: link it with perfgate::benchmark_main instead of "
+                          "benchmark::benchmark_main (find_package(perfgate))") != std::string::npos,
+             run.err);
+  // A Release build without -g shows nothing of its optimisation: recorded,
+  // with a note that says so.
+  BOOST_TEST(run.err.find("gate: note: suite 'checksum_bench': its build type cannot be known") != std::string::npos,
              run.err);
   const json suite = only_suite(dir / "plain.json");
   BOOST_TEST(instructions(suite).empty());
   BOOST_TEST(suite.at("context").at("perfgate_instrumentation").get<std::string>().rfind("unavailable: ", 0) == 0);
   BOOST_TEST(!suite.at("context").contains("build_type"));
+  BOOST_TEST(suite.at("context").at("perfgate_optimisation").get<std::string>().rfind("unknown: ", 0) == 0);
   BOOST_TEST(suite.at("benchmarks").size() == k_benchmarks.size());
+  auto update = gate_at(repo, {"baseline", "update", (dir / "plain.json").string(), "--commit"});
+  BOOST_TEST(update.exit_code == 0, shown(update));
 
-  // Recorded for the report on runner ids: a plain suite's run, the harness
-  // suite's (see the end-to-end case) and `gate runner` may differ.
-  auto runner = gate_at(repo, {"runner"});
-  std::cout << "plain suite's run: runner " << json::parse(read_file(dir / "plain.json")).at("runner").at("id")
-            << "; gate runner: " << runner.out.substr(0, runner.out.find('\n')) << "\n";
+  // One runner id: the plain suite's run records the id `gate runner`
+  // prints, and so does the harness suite's run of the same code.
+  const std::string plain_id = json::parse(read_file(dir / "plain.json")).at("runner").at("id").get<std::string>();
+  auto runner = gate_at(repo, {"runner", "--id"});
+  BOOST_TEST(runner.exit_code == 0, shown(runner));
+  BOOST_TEST(runner.out == plain_id + "\n");
+  const fs::path harness_build = repo / "build-harness";
+  build_example(repo, harness_build, {"-DCMAKE_BUILD_TYPE=Release"});
+  auto harness = gate_at(repo, {"run", "--repetitions", "1", "--build-dir", harness_build.string(), "--out",
+                                (dir / "harness.json").string()});
+  BOOST_TEST_REQUIRE(harness.exit_code == 0, shown(harness));
+  const json harness_bundle = json::parse(read_file(dir / "harness.json"));
+  BOOST_TEST(harness_bundle.at("runner").at("id").get<std::string>() == plain_id);
+  BOOST_TEST(harness_bundle.at("runner").at("fingerprint").at("build_type").get<std::string>() == "Release");
+  // Its first run with the harness is judged against the plain suite's
+  // baselines, not refused: the build fields they lack are unknown, not a
+  // runner mismatch. (Metrics only the harness measures, such as
+  // allocs_per_iter, have no baseline yet: docs/adopt.md says to record
+  // baselines again once the adoption is merged.)
+  auto judged = gate_at(repo, {"compare", "--baseline-ref", "main", (dir / "harness.json").string(), "--format", "json"});
+  BOOST_TEST(judged.err.find("runner mismatch") == std::string::npos, judged.err);
+  const json report = gate::test::json_report(judged);
+  BOOST_TEST(report.at("baseline").at("found").get<bool>(), judged.out);
+  BOOST_TEST(report.at("baseline").at("runner").get<std::string>() == plain_id);
+}
+
+BOOST_AUTO_TEST_CASE(an_unoptimised_plain_google_benchmark_binary_is_refused_as_a_baseline) {
+  if (skip_if_sanitized()) return;
+  TempDir dir;
+  const fs::path repo = example_repo(dir);
+  const fs::path build = repo / "build-debug";
+  build_example(repo, build, {"-DCMAKE_BUILD_TYPE=Debug", "-DCHECKSUM_BENCHMARK_MAIN=benchmark::benchmark_main"});
+  auto run = gate_at(repo, {"run", "--repetitions", "1", "--build-dir", build.string(), "--out",
+                            (dir / "debug.json").string()});
+  BOOST_TEST_REQUIRE(run.exit_code == 0, shown(run));
+  BOOST_TEST(run.err.find("gate: note: suite 'checksum_bench' is an unoptimised build: its debug information says it "
+                          "was compiled by 'GNU C++") != std::string::npos,
+             run.err);
+  const json suite = only_suite(dir / "debug.json");
+  BOOST_TEST(!suite.at("context").contains("build_type"));
+  BOOST_TEST(suite.at("context").at("perfgate_optimisation").get<std::string>().rfind("unoptimised: ", 0) == 0);
+
+  auto update = gate_at(repo, {"baseline", "update", (dir / "debug.json").string()});
+  BOOST_TEST(update.exit_code == 2, shown(update));
+  BOOST_TEST(update.first_err_line().find("suite 'checksum_bench' comes from an unoptimised build") != std::string::npos,
+             update.err);
+  BOOST_TEST(!fs::exists(repo / "baselines"));
+  auto allowed = gate_at(repo, {"baseline", "update", (dir / "debug.json").string(), "--allow-debug"});
+  BOOST_TEST(allowed.exit_code == 0, shown(allowed));
 }
 
 BOOST_AUTO_TEST_CASE(a_suite_built_without_a_build_type_is_recorded_as_debug_and_refused_as_a_baseline) {

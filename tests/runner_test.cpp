@@ -149,19 +149,47 @@ BOOST_AUTO_TEST_CASE(volatile_fields_do_not_change_the_id) {
   }
 }
 
-BOOST_AUTO_TEST_CASE(build_type_and_compiler_change_the_id) {
+BOOST_AUTO_TEST_CASE(build_type_and_compiler_change_the_fingerprint_not_the_id) {
+  // One machine, one id: whether a suite records its build (the harness) or
+  // not (plain Google Benchmark) does not move its baselines.
   TempDir root;
   make_fake_root(root, "2900.000");
   Runner release = gate::detect_runner({{"compiler", "GCC 12.2.0"}, {"build_type", "release"}}, root.path());
   Runner debug = gate::detect_runner({{"compiler", "GCC 12.2.0"}, {"build_type", "debug"}}, root.path());
   Runner clang = gate::detect_runner({{"compiler", "Clang 14.0.6"}, {"build_type", "release"}}, root.path());
-  BOOST_TEST(release.id != debug.id);
-  BOOST_TEST(release.id != clang.id);
+  Runner bare = gate::detect_runner({}, root.path());
+  BOOST_TEST(release.id == bare.id);
+  BOOST_TEST(debug.id == bare.id);
+  BOOST_TEST(clang.id == bare.id);
   BOOST_TEST(gate::fingerprint_differences(release, debug) == std::vector<std::string>{"build_type"});
   BOOST_TEST(gate::fingerprint_differences(release, clang) == std::vector<std::string>{"compiler"});
-  Runner bare = gate::detect_runner({}, root.path());
   BOOST_TEST(gate::fingerprint_differences(release, bare) == (std::vector<std::string>{"build_type", "compiler"}));
   BOOST_TEST(gate::fingerprint_differences(release, release).empty());
+}
+
+BOOST_AUTO_TEST_CASE(a_build_field_known_on_one_side_only_is_no_mismatch) {
+  TempDir root;
+  make_fake_root(root, "2900.000");
+  Runner harness = gate::detect_runner({{"compiler", "GCC 12.2.0"}, {"build_type", "Release"}}, root.path());
+  Runner plain = gate::detect_runner({}, root.path());
+  // The harness's first run against baselines of the plain suite, and back.
+  BOOST_TEST(gate::check_runner_match(harness, plain, false).empty());
+  BOOST_TEST(gate::check_runner_match(plain, harness, false).empty());
+  // Known on both sides and different: still a mismatch, named.
+  Runner clang = gate::detect_runner({{"compiler", "Clang 14.0.6"}, {"build_type", "Release"}}, root.path());
+  try {
+    (void)gate::check_runner_match(clang, harness, false);
+    BOOST_FAIL("a different compiler must be a runner mismatch");
+  } catch (const Error& e) {
+    BOOST_TEST(std::string(e.what()).find("compiler: 'Clang 14.0.6' here, 'GCC 12.2.0' in the baseline") !=
+                   std::string::npos,
+               e.what());
+  }
+  BOOST_TEST(gate::check_runner_match(clang, harness, true) == std::vector<std::string>{"compiler"});
+  // A machine field absent on one side is a mismatch as before.
+  Runner no_caches = plain;
+  no_caches.fingerprint.erase("caches");
+  BOOST_CHECK_THROW((void)gate::check_runner_match(no_caches, plain, false), Error);
 }
 
 BOOST_AUTO_TEST_CASE(derived_id_is_bounded_and_safe_for_any_fingerprint) {
@@ -235,6 +263,13 @@ BOOST_AUTO_TEST_CASE(cli_prints_id_and_refuses_bad_ids) {
   std::string id = doc.at("id").get<std::string>();
   BOOST_TEST(gate::sanitize_runner_id(id) == id);
   BOOST_TEST(doc.at("fingerprint").at("build_type") == "release");
+
+  // The id does not depend on what the suites record of their build: it is
+  // the one `gate run` records on this machine, with or without the harness.
+  auto id_only = gate::test::run_gate({"runner", "--id"}, {}, {"GATE_RUNNER="});
+  BOOST_REQUIRE_MESSAGE(id_only.exit_code == 0, id_only.err);
+  BOOST_TEST(id_only.out == id + "\n");
+  BOOST_TEST(id == gate::detect_runner().id);
 
   auto table = gate::test::run_gate({"runner", "--runner", "r1"});
   BOOST_REQUIRE_MESSAGE(table.exit_code == 0, table.err);

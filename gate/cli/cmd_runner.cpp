@@ -1,5 +1,6 @@
-// gate/cli/cmd_runner.cpp — `gate runner`: the runner id this machine would
-// record and judge under, and the fingerprint it was derived from.
+// gate/cli/cmd_runner.cpp — `gate runner`: the runner id this machine records
+// and judges under — the one `gate run` writes into its bundle, with or
+// without the harness — and the fingerprint it was derived from.
 #include <CLI/CLI.hpp>
 #include <fmt/core.h>
 
@@ -23,6 +24,7 @@ struct RunnerArgs {
   std::optional<std::string> runner;
   std::vector<std::string> context;
   bool json = false;
+  bool id_only = false;
 };
 
 int run_runner(const RunnerArgs& a) {
@@ -38,6 +40,10 @@ int run_runner(const RunnerArgs& a) {
   const auto given = given_runner_id(a.runner);
   if (a.json) {
     fmt::print("{}", runner_to_json(runner));
+    return 0;
+  }
+  if (a.id_only) {
+    fmt::print("{}\n", runner.id);
     return 0;
   }
   const std::string source = !given                                     ? "derived from the fingerprint"
@@ -57,9 +63,10 @@ void add_runner(CLI::App& app, Action& action) {
   auto* cmd = app.add_subcommand("runner", "print this machine's runner id and the fingerprint it comes from");
   cmd->add_option("--runner", args->runner, "use this runner id instead of the derived one (also: GATE_RUNNER)");
   cmd->add_option("--context", args->context,
-                  "KEY=VALUE of the benchmark context, as the harness records it (compiler, build_type); "
-                  "repeatable");
-  cmd->add_flag("--json", args->json, "print runner.json instead of a table");
+                  "KEY=VALUE of the benchmark context, as the harness records it (compiler, build_type): shown "
+                  "in the fingerprint, the id stays the machine's; repeatable");
+  auto* json = cmd->add_flag("--json", args->json, "print runner.json instead of a table");
+  cmd->add_flag("--id", args->id_only, "print the id alone, for scripts")->excludes(json);
   cmd->callback([args, &action] { action = [args] { return run_runner(*args); }; });
 }
 

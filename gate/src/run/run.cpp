@@ -23,6 +23,7 @@
 
 #include "gate/store/baseline_store.hpp"
 #include "gate/run/binary_size.hpp"
+#include "gate/run/optimisation.hpp"
 #include "gate/formats/callgrind.hpp"
 #include "gate/error.hpp"
 #include "gate/formats/google_benchmark.hpp"
@@ -228,6 +229,7 @@ class SuiteRunner {
       notice(fmt::format("suite '{}': no benchmark matches the filter '{}'; not run", spec.name, m_options.filter));
       return std::nullopt;
     }
+    if (auto text = note_optimisation(suite, binary)) notice(*text);
     return suite;
   }
 
@@ -528,8 +530,8 @@ class SuiteRunner {
     } else if (counters.empty()) {
       suite.context[std::string(k_instrumentation_context)] =
           "unavailable: the binary made no callgrind dumps (not built with the perfgate harness)";
-      notice(fmt::format("suite '{}': instruction counts are unavailable — the binary made no callgrind dumps "
-                         "(it is not built with the perfgate benchmark harness)",
+      notice(fmt::format("suite '{}': instruction counts are unavailable — the binary made no callgrind dumps: link "
+                         "it with perfgate::benchmark_main instead of benchmark::benchmark_main (find_package(perfgate))",
                          spec.name));
       if (!m_options.timed) adopt(suite, std::move(measured));
     } else {

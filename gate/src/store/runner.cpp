@@ -249,8 +249,15 @@ Runner detect_runner(const std::map<std::string, std::string>& benchmark_context
 }
 
 std::string derive_runner_id(const std::map<std::string, std::string>& fingerprint) {
+  // The machine alone names the runner. The compiler and build type are
+  // known only to suites built with the harness: were they hashed, a suite
+  // that adopts the harness would move its baselines to another directory,
+  // and `gate runner` could not say which id a run will record.
   std::string canonical;
-  for (const auto& [key, value] : fingerprint) canonical += key + "=" + value + "\n";
+  for (const auto& [key, value] : fingerprint) {
+    if (is_build_field(key)) continue;
+    canonical += key + "=" + value + "\n";
+  }
   auto hash = static_cast<std::uint32_t>(XXH3_64bits(canonical.data(), canonical.size()) & 0xffffffffU);
 
   auto get = [&](const char* key) {
@@ -297,9 +304,17 @@ Runner contender_runner(const RunBundle& contender, const std::optional<std::str
   return r;
 }
 
+bool is_build_field(std::string_view key) { return key == "compiler" || key == "build_type"; }
+
 std::vector<std::string> check_runner_match(const Runner& contender, const Runner& baseline, bool allow) {
   if (baseline.fingerprint.empty() || contender.fingerprint.empty()) return {};
   auto diff = fingerprint_differences(contender, baseline);
+  // A build field that one side does not know (a plain Google Benchmark
+  // suite records neither) is unknown, not different: the first run after a
+  // suite adopts the harness is judged against the baselines recorded before.
+  std::erase_if(diff, [&](const std::string& field) {
+    return is_build_field(field) && (!contender.fingerprint.contains(field) || !baseline.fingerprint.contains(field));
+  });
   if (diff.empty() || allow) return diff;
   std::vector<std::string> details;
   for (const auto& field : diff) {

@@ -14,6 +14,7 @@
 #include "gate/formats/bundle.hpp"
 #include "gate/formats/runner_file.hpp"
 #include "gate/model/names.hpp"
+#include "gate/run/optimisation.hpp"
 #include "gate/store/atomic_file.hpp"
 
 namespace gate {
@@ -71,6 +72,14 @@ void check_recordable(const Suite& suite, bool allow_debug, std::string_view doi
     throw Error(fmt::format("{}: suite '{}' comes from a debug build (context build_type), nothing written — build "
                             "with the release preset, or pass --allow-debug",
                             doing, suite.name));
+  }
+  // A plain Google Benchmark binary records no build type: what the gate
+  // read from the binary itself (run/optimisation.hpp) stands in for it.
+  if (auto seen = recorded_optimisation(suite);
+      seen && seen->level == Optimisation::unoptimised && !suite.context.contains("build_type") && !allow_debug) {
+    throw Error(fmt::format("{}: suite '{}' comes from an unoptimised build ({}), nothing written — build it with "
+                            "optimisation (-DCMAKE_BUILD_TYPE=Release), or pass --allow-debug",
+                            doing, suite.name, seen->evidence));
   }
 }
 

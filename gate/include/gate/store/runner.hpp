@@ -39,11 +39,18 @@ namespace gate {
 
 /// The id for a fingerprint: "<cpu-slug>-<N>c-<os>-<hash>", for example
 /// "intel-xeon-2c-debian12-3f9a0c1d". The hash is the low 32 bits of XXH3-64
-/// over the whole fingerprint written as "key=value\n" lines in key order, as
-/// 8 lowercase hex digits, so any fingerprint difference changes the id while
-/// the readable part stays short. Always a valid runner id, at most 64
+/// over the machine's fields (all but the build fields, is_build_field)
+/// written as "key=value\n" lines in key order, as 8 lowercase hex digits,
+/// so any difference of the machine changes the id while the readable part
+/// stays short. The compiler and build type do not: a suite with or without
+/// the harness, and `gate runner`, give one id on one machine; a change of
+/// them is caught by check_runner_match instead. Always a valid runner id, at most 64
 /// characters; the same fingerprint always gives the same id.
 [[nodiscard]] std::string derive_runner_id(const std::map<std::string, std::string>& fingerprint);
+
+/// True for the fingerprint fields that describe the build, not the machine
+/// ("compiler", "build_type"): only suites built with the harness record them.
+[[nodiscard]] bool is_build_field(std::string_view key);
 
 /// Where a runner id comes from.
 enum class RunnerIdSource { flag, environment, derived };
@@ -71,7 +78,10 @@ enum class RunnerIdSource { flag, environment, derived };
 
 /// Throws gate::Error when `contender` and `baseline` come from runners with
 /// different fingerprints, naming the fields that differ and their values —
-/// results are never compared across runners without saying so. When
+/// results are never compared across runners without saying so. A build
+/// field (is_build_field) present on one side only is unknown, not a
+/// difference: baselines of a plain suite still judge its first run with
+/// the harness. When
 /// `allow` is set, returns the differing fields instead (empty when they
 /// match). Runners without a fingerprint (plain Google Benchmark files
 /// whose context says nothing of the machine) match anything.
