@@ -22,7 +22,7 @@ using gate::stats::Worse;
 namespace {
 
 // real_time of BM_MazeHit/1000 in ns, as recorded in
-// baselines/intel-xeon-2c-debian12-5bc3758d/bench_maze.json: the first
+// baselines/intel-xeon-2c-debian12-dcc2f471/bench_maze.json: the first
 // repetition runs in half the time of the other nine.
 const std::vector<double> k_maze_hit{8.268197314087374,  16.189840289251226, 16.308440581759953, 16.393766150921568,
                                      16.324387608980302, 16.48387376366521,  16.956058807272036, 16.456887214411317,
