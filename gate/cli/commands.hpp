@@ -19,5 +19,6 @@ void add_merge(CLI::App& app, Action& action);
 void add_runner(CLI::App& app, Action& action);
 void add_run(CLI::App& app, Action& action);
 void add_calibrate(CLI::App& app, Action& action);
+void add_explain(CLI::App& app, Action& action);
 
 }  // namespace gate::cli

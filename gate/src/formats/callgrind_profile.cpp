@@ -339,6 +339,31 @@ Profile read_callgrind_profile(const std::filesystem::path& path) {
   return parse_callgrind_profile(gzip_decompress(read_whole(path), source), source);
 }
 
+std::filesystem::path profiles_dir_of(const std::filesystem::path& bundle) {
+  auto dir = bundle;
+  dir.replace_extension(".profiles");
+  return dir;
+}
+
+std::string profile_file_name(const std::string& benchmark) {
+  std::string out;
+  for (const char c : benchmark) {
+    const bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+                       c == '_' || c == '-';
+    if (plain) {
+      out += c;
+    } else {
+      out += fmt::format("%{:02X}", static_cast<unsigned char>(c));
+    }
+  }
+  return out + ".callgrind.gz";
+}
+
+std::filesystem::path profile_path(const std::filesystem::path& dir, const std::string& suite,
+                                   const std::string& benchmark) {
+  return dir / suite / profile_file_name(benchmark);
+}
+
 std::string gzip_compress(std::string_view text) {
   z_stream z{};
   // 15 + 16: a gzip header and trailer around the deflate stream.

@@ -2,6 +2,7 @@
 #include "gate/judge/profile_diff.hpp"
 
 #include <algorithm>
+#include <filesystem>
 #include <map>
 
 #include <fmt/core.h>
@@ -49,16 +50,23 @@ ProfileDiff diff_profiles(const Profile& base, const Profile& contender, const s
   diff.base_total = static_cast<double>(base.totals.at(bi)) / base_iterations;
   diff.contender_total = static_cast<double>(contender.totals.at(ci)) / contender_iterations;
 
-  std::map<std::string, FunctionDelta> by_name;
+  // Functions are matched by name and the last part of their file's name:
+  // two builds in different folders name the same file differently, and
+  // callgrind gives one name to different functions ("(below main)" in the
+  // program and in libc).
+  auto key = [](const FunctionCost& f) {
+    return std::pair{f.name, std::filesystem::path(f.file).filename().string()};
+  };
+  std::map<std::pair<std::string, std::string>, FunctionDelta> by_name;
   for (const auto& f : base.functions) {
-    auto& d = by_name[f.name];
+    auto& d = by_name[key(f)];
     d.name = f.name;
     if (d.file.empty()) d.file = f.file;
     d.base_self += static_cast<double>(f.self[bi]) / base_iterations;
     d.base_inclusive += static_cast<double>(f.inclusive[bi]) / base_iterations;
   }
   for (const auto& f : contender.functions) {
-    auto& d = by_name[f.name];
+    auto& d = by_name[key(f)];
     d.name = f.name;
     d.file = f.file;  // the contender's file is the one a reader opens
     d.contender_self += static_cast<double>(f.self[ci]) / contender_iterations;

@@ -30,6 +30,20 @@ namespace gate {
 /// decompressed or parsed.
 [[nodiscard]] Profile read_callgrind_profile(const std::filesystem::path& path);
 
+/// The folder of kept profiles beside a run bundle: "out/run.json" →
+/// "out/run.profiles".
+[[nodiscard]] std::filesystem::path profiles_dir_of(const std::filesystem::path& bundle);
+
+/// Where one benchmark's profile is kept in such a folder:
+/// "<dir>/<suite>/<benchmark>.callgrind.gz", the benchmark's name with every
+/// byte other than [A-Za-z0-9._-] written as "%XX" ("BM_Sort/8" →
+/// "BM_Sort%2F8"), so that every name has its own file.
+[[nodiscard]] std::filesystem::path profile_path(const std::filesystem::path& dir, const std::string& suite,
+                                                 const std::string& benchmark);
+
+/// The file name profile_path gives a benchmark, without the folders.
+[[nodiscard]] std::string profile_file_name(const std::string& benchmark);
+
 /// `text` as a gzip stream (what `gzip -9` makes; `zcat` and KCachegrind
 /// read it). Throws gate::Error when zlib fails.
 [[nodiscard]] std::string gzip_compress(std::string_view text);

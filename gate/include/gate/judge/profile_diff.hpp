@@ -19,9 +19,9 @@ struct ProfileDiff {
   double base_iterations = 1;  ///< what the totals were divided by
   double contender_iterations = 1;
   /// Every function with a count on either side, largest growth of its self
-  /// count first, then of its inclusive count, then by name. Functions are
-  /// matched by name alone: the two builds may sit in different folders, so
-  /// their file names differ; same-named functions of one side are summed.
+  /// count first, then of its inclusive count. Functions are matched by name
+  /// and the last part of their source file's name (the two builds may sit in
+  /// different folders); functions of one side that match alike are summed.
   std::vector<FunctionDelta> functions;
 };
 

@@ -1,0 +1,141 @@
+// tests/cli_explain_test.cpp — `gate explain` as a user runs it: on real
+// callgrind profiles of a program whose slower build does more work in one
+// function, on profiles folders as `gate run --instrument` keeps them, and
+// its one-line errors with exit code 2.
+#include <boost/test/unit_test.hpp>
+
+#include <string>
+
+#include "gate/formats/callgrind_profile.hpp"
+#include "test_programs.hpp"
+#include "test_support.hpp"
+
+using gate::test::run_gate;
+
+namespace {
+
+bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
+
+/// Profiles of the normal and the slower build, made once for all cases.
+struct Profiles {
+  gate::test::TempDir dir;
+  std::filesystem::path base = dir / "base.out";
+  std::filesystem::path head = dir / "head.out";
+  Profiles() {
+    for (const auto& [program, out] : {std::pair{gate::test::programs::profile_subject, base},
+                                       std::pair{gate::test::programs::profile_subject_slower, head}}) {
+      auto r = gate::test::run({"/usr/bin/env", "valgrind", "--tool=callgrind", "--callgrind-out-file=" + out.string(),
+                                program});
+      if (r.exit_code != 0) throw std::runtime_error("valgrind failed: " + r.err);
+    }
+  }
+};
+
+const Profiles& profiles() {
+  static const Profiles p;
+  return p;
+}
+
+/// The first function line of the section that starts with `heading`.
+std::string first_row_after(const std::string& out, const std::string& heading) {
+  auto at = out.find(heading);
+  if (at == std::string::npos) return "";
+  at = out.find('\n', at);          // the heading
+  at = out.find('\n', at + 1);      // the column names
+  auto end = out.find('\n', at + 1);
+  return out.substr(at + 1, end - at - 1);
+}
+
+/// A profiles folder as `gate run --instrument` keeps it, holding `profile` for suite/benchmark.
+std::filesystem::path kept(const gate::test::TempDir& dir, const std::string& run, const std::string& suite,
+                           const std::string& benchmark, const std::filesystem::path& profile) {
+  const auto folder = dir / (run + ".profiles");
+  const auto path = gate::profile_path(folder, suite, benchmark);
+  std::filesystem::create_directories(path.parent_path());
+  gate::test::write_file(path, gate::gzip_compress(gate::test::read_file(profile)));
+  gate::test::write_file(dir / (run + ".json"), "{}");
+  return folder;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(cli_explain)
+
+BOOST_AUTO_TEST_CASE(the_function_made_slower_is_named_first) {
+  auto r = run_gate({"explain", profiles().base.string(), profiles().head.string()});
+  BOOST_TEST_REQUIRE(r.exit_code == 0, r.err);
+  BOOST_TEST(contains(r.out, "Ir per iteration: "), r.out);
+  BOOST_TEST(contains(first_row_after(r.out, "self Ir"), "checksum"), r.out);
+  BOOST_TEST(contains(r.out, "inclusive Ir"), r.out);
+  // --top 1 keeps one row per section and says how many more changed.
+  auto t = run_gate({"explain", profiles().base.string(), profiles().head.string(), "--top", "1"});
+  BOOST_TEST(t.exit_code == 0);
+  BOOST_TEST(contains(t.out, "more (without --top: all)"), t.out);
+}
+
+BOOST_AUTO_TEST_CASE(profiles_kept_beside_bundles_are_found_by_benchmark_name) {
+  gate::test::TempDir dir;
+  kept(dir, "base", "bench_subject", "BM_Check/8", profiles().base);
+  kept(dir, "head", "bench_subject", "BM_Check/8", profiles().head);
+  auto r = run_gate({"explain", (dir / "base.json").string(), (dir / "head.json").string(), "--benchmark",
+                     "BM_Check/8"});
+  BOOST_TEST_REQUIRE(r.exit_code == 0, r.err);
+  BOOST_TEST(contains(r.out, "BM_Check%2F8.callgrind.gz"), r.out);
+  BOOST_TEST(contains(first_row_after(r.out, "self Ir"), "checksum"), r.out);
+  // The folders themselves, and a suite named.
+  auto f = run_gate({"explain", (dir / "base.profiles").string(), (dir / "head.profiles").string(), "--benchmark",
+                     "BM_Check/8", "--suite", "bench_subject"});
+  BOOST_TEST(f.exit_code == 0, f.err);
+}
+
+BOOST_AUTO_TEST_CASE(what_cannot_be_explained_is_one_line_and_exit_2) {
+  gate::test::TempDir dir;
+  kept(dir, "base", "bench_subject", "BM_Check/8", profiles().base);
+  kept(dir, "other", "bench_other", "BM_Check/8", profiles().base);
+  gate::test::write_file(dir / "bare.json", "{}");
+  const std::string base = profiles().base.string();
+
+  auto missing = run_gate({"explain", (dir / "nope.out").string(), base});
+  BOOST_TEST(missing.exit_code == 2);
+  BOOST_TEST(missing.first_err_line() ==
+             "gate: error: explaining '" + (dir / "nope.out").string() + "': no such file or folder");
+
+  auto bare = run_gate({"explain", (dir / "bare.json").string(), base, "--benchmark", "BM_Check/8"});
+  BOOST_TEST(bare.exit_code == 2);
+  BOOST_TEST(contains(bare.first_err_line(), "no profiles beside it"), bare.err);
+
+  auto unnamed = run_gate({"explain", (dir / "base.json").string(), base});
+  BOOST_TEST(unnamed.exit_code == 2);
+  BOOST_TEST(contains(unnamed.first_err_line(), "--benchmark NAME is needed"), unnamed.err);
+
+  auto absent = run_gate({"explain", (dir / "base.json").string(), base, "--benchmark", "BM_Other"});
+  BOOST_TEST(absent.exit_code == 2);
+  BOOST_TEST(contains(absent.first_err_line(), "no profile of benchmark 'BM_Other'"), absent.err);
+
+  // One name in two suites of one folder: the suite must be named.
+  std::filesystem::copy(dir / "other.profiles" / "bench_other", dir / "base.profiles" / "bench_other",
+                        std::filesystem::copy_options::recursive);
+  auto twice = run_gate({"explain", (dir / "base.json").string(), base, "--benchmark", "BM_Check/8"});
+  BOOST_TEST(twice.exit_code == 2);
+  BOOST_TEST(contains(twice.first_err_line(), "name one with --suite"), twice.err);
+
+  auto event = run_gate({"explain", base, base, "--event", "Bcm"});
+  BOOST_TEST(event.exit_code == 2);
+  BOOST_TEST(contains(event.first_err_line(), "has no event 'Bcm' (it has Ir)"), event.err);
+
+  // A dump the harness labelled for another benchmark.
+  gate::test::write_file(dir / "labelled.out",
+                         "desc: Trigger: Client Request: BM_A iterations=4\nevents: Ir\nfn=f\n1 8\n");
+  auto other = run_gate({"explain", (dir / "labelled.out").string(), (dir / "labelled.out").string(),
+                         "--benchmark", "BM_B"});
+  BOOST_TEST(other.exit_code == 2);
+  BOOST_TEST(contains(other.first_err_line(), "the profile is of benchmark 'BM_A', not 'BM_B'"), other.err);
+
+  gate::test::write_file(dir / "broken.out", "events: Ir\nfn=f\n1 x\n");
+  auto broken = run_gate({"explain", (dir / "broken.out").string(), base});
+  BOOST_TEST(broken.exit_code == 2);
+  BOOST_TEST(broken.first_err_line() == "gate: error: " + (dir / "broken.out").string() +
+                                            ":3:3: count 'x' of event 'Ir' is not a non-negative integer");
+}
+
+BOOST_AUTO_TEST_SUITE_END()
