@@ -593,4 +593,32 @@ BOOST_AUTO_TEST_CASE(a_ratio_target_fails_when_one_side_of_the_ratio_is_slowed) 
   BOOST_TEST(none.exit_code() == 2);
 }
 
+BOOST_AUTO_TEST_CASE(a_glob_over_the_suite_brings_no_other_metric_to_a_derived_benchmark) {
+  // "BM_Cache*" matches the derived name too; its memory target and its
+  // allocation limit are about the measured benchmarks, not the ratio.
+  auto policy = parse_policy(R"({
+    "metrics": {"speedup": {"direction": "higher"}},
+    "derived": [{"name": "BM_CacheSpeedup", "suite": "bench_demo", "metric": "speedup",
+                 "ratio": ["BM_CacheMiss", "BM_CacheHit"]}],
+    "rules": [{"match": "BM_Cache*", "max_bytes_used": "< 50MB", "allocs_per_iter": "+0%"},
+              {"match": "BM_CacheSpeedup", "speedup": "> 100"}]
+  })",
+                             "gate.json");
+  auto run = [](unsigned seed) {
+    return bundle({bench("BM_CacheMiss", {metric("cpu_time", samples(50000, 0.02, seed)),
+                                          metric("max_bytes_used", samples(4096, 0.0, seed)),
+                                          metric("allocs_per_iter", samples(3, 0.0, seed))}),
+                   bench("BM_CacheHit", {metric("cpu_time", samples(20, 0.02, seed + 1)),
+                                         metric("max_bytes_used", samples(0, 0.0, seed)),
+                                         metric("allocs_per_iter", samples(0, 0.0, seed))})},
+                  "x");
+  };
+  Comparison c = compare(run(1), run(10), policy);
+  for (const auto& v : c.verdicts) {
+    if (v.name == "BM_CacheSpeedup") BOOST_TEST(v.metric == "speedup", v.metric);
+  }
+  BOOST_TEST((gate::test::find_target(c, "BM_CacheSpeedup", "speedup")->status == Status::target_met));
+  BOOST_TEST(c.exit_code() == 0);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

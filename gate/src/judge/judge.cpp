@@ -178,7 +178,14 @@ class Judge {
   void benchmark(const std::string& suite, const Benchmark* base, const Benchmark& cont,
                  const std::string* own_metric = nullptr) {
     BenchmarkRules rules = m_policy.rules_for(suite, cont.name);
-    if (own_metric != nullptr) rules.primary_metric = *own_metric;
+    if (own_metric != nullptr) {
+      // A derived benchmark measures its one metric: a glob such as
+      // "BM_Sigma*" that also matches its name brings targets and limits on
+      // the suite's metrics, which do not apply to it.
+      rules.primary_metric = *own_metric;
+      std::erase_if(rules.targets, [&](const Target& t) { return !t.metric.empty() && t.metric != *own_metric; });
+      std::erase_if(rules.limits, [&](const auto& entry) { return entry.first != *own_metric; });
+    }
     const std::string primary = own_metric != nullptr ? *own_metric
                                 : m_options.metric     ? *m_options.metric
                                                        : rules.primary_metric;
