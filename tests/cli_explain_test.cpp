@@ -138,4 +138,33 @@ BOOST_AUTO_TEST_CASE(what_cannot_be_explained_is_one_line_and_exit_2) {
                                             ":3:3: count 'x' of event 'Ir' is not a non-negative integer");
 }
 
+BOOST_AUTO_TEST_CASE(gate_run_instrument_keeps_profiles_that_explain_a_slower_build) {
+  gate::test::TempDir dir;
+  for (const auto& [binary, out] : {std::pair{gate::test::programs::good_bench, "base"},
+                                    std::pair{gate::test::programs::good_bench_slower, "head"}}) {
+    const auto policy = dir / (std::string(out) + ".gate.json");
+    gate::test::write_file(policy, std::string(R"({"suites": [{"name": "prog", "binary": ")") + binary + "\"}]}");
+    auto r = run_gate({"run", "--policy", policy.string(), "--out", (dir / (std::string(out) + ".json")).string(),
+                       "--instrument-only"});
+    BOOST_TEST_REQUIRE(r.exit_code == 0, r.err);
+  }
+  // One gzip profile per benchmark, beside the bundle.
+  BOOST_TEST(std::filesystem::is_regular_file(dir / "base.profiles/prog/BM_Sum%2F64.callgrind.gz"));
+  BOOST_TEST(std::filesystem::is_regular_file(dir / "head.profiles/prog/BM_Sum%2F512.callgrind.gz"));
+
+  auto r = run_gate({"explain", (dir / "base.json").string(), (dir / "head.json").string(), "--benchmark",
+                     "BM_Sum/512"});
+  BOOST_TEST_REQUIRE(r.exit_code == 0, r.err);
+  // The slower build's extra passes over the values are inlined into BM_Sum:
+  // it leads both sections (inclusive: before the callers that only pass its growth on).
+  BOOST_TEST(contains(first_row_after(r.out, "self Ir"), "BM_Sum(benchmark::State&)"), r.out);
+  BOOST_TEST(contains(first_row_after(r.out, "inclusive Ir"), "BM_Sum(benchmark::State&)"), r.out);
+  BOOST_TEST(contains(r.out, "(+11"), r.out);  // about 2.2 times the instructions
+  // BM_Sum/64 runs the same loop in both builds: less than 1% moved.
+  auto same = run_gate({"explain", (dir / "base.json").string(), (dir / "head.json").string(), "--benchmark",
+                        "BM_Sum/64", "--top", "1"});
+  BOOST_TEST_REQUIRE(same.exit_code == 0, same.err);
+  BOOST_TEST(contains(same.out, "(+0."), same.out);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

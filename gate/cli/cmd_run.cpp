@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "commands.hpp"
+#include "gate/formats/callgrind_profile.hpp"
 #include "terminal.hpp"
 #include "gate/store/atomic_file.hpp"
 #include "gate/formats/bundle.hpp"
@@ -51,6 +52,8 @@ int run_run(const RunArgs& a) {
   options.suites = a.suites;
   options.instrument = a.instrument || a.instrument_only;
   options.timed = !a.instrument_only;
+  // The callgrind profiles are kept beside the bundle: run.json → run.profiles/.
+  if (options.instrument) options.profiles_dir = profiles_dir_of(a.out);
   options.runner = a.runner;
   if (a.timeout_seconds) {
     if (!(*a.timeout_seconds > 0)) throw Error(fmt::format("running suites: --timeout {} must be positive", *a.timeout_seconds));

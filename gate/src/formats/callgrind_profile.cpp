@@ -6,7 +6,9 @@
 
 #include <zlib.h>
 
+#include <algorithm>
 #include <charconv>
+#include <tuple>
 #include <fstream>
 #include <map>
 #include <optional>
@@ -17,6 +19,7 @@
 #include <fmt/core.h>
 
 #include "gate/error.hpp"
+#include "gate/formats/callgrind.hpp"
 
 namespace gate {
 namespace {
@@ -364,10 +367,46 @@ std::filesystem::path profile_path(const std::filesystem::path& dir, const std::
   return dir / suite / profile_file_name(benchmark);
 }
 
+std::vector<HarnessDump> harness_dumps(const std::filesystem::path& dir) {
+  struct Found {
+    std::string pid;
+    int part = 0;
+    HarnessDump dump;
+  };
+  std::vector<Found> found;
+  std::error_code ec;
+  std::filesystem::directory_iterator it(dir, ec);
+  if (ec) throw Error(fmt::format("reading callgrind output in '{}': {}", dir.string(), ec.message()));
+  constexpr std::string_view prefix = "callgrind.out.";
+  for (const auto& entry : it) {
+    const std::string name = entry.path().filename().string();
+    if (name.rfind(prefix, 0) != 0 || !entry.is_regular_file()) continue;
+    const CallgrindDump dump = parse_callgrind_dump(read_whole(entry.path()), entry.path().string());
+    auto label = parse_dump_label(dump.trigger);
+    if (!label) continue;
+    std::string rest = name.substr(prefix.size());
+    found.push_back({rest.substr(0, rest.find('.')), dump.part, {label->benchmark, entry.path()}});
+  }
+  // The order of read_callgrind_dir: process ids as numbers, then parts.
+  std::sort(found.begin(), found.end(), [](const Found& a, const Found& b) {
+    return std::make_tuple(a.pid.size(), a.pid, a.part) < std::make_tuple(b.pid.size(), b.pid, b.part);
+  });
+  std::vector<HarnessDump> out;
+  for (auto& f : found) {
+    auto same = std::find_if(out.begin(), out.end(), [&](const HarnessDump& d) { return d.benchmark == f.dump.benchmark; });
+    if (same != out.end()) {
+      same->file = f.dump.file;  // the later run is the one reported
+    } else {
+      out.push_back(std::move(f.dump));
+    }
+  }
+  return out;
+}
+
 std::string gzip_compress(std::string_view text) {
   z_stream z{};
   // 15 + 16: a gzip header and trailer around the deflate stream.
-  if (deflateInit2(&z, 9, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
+  if (deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
     throw Error("compressing a profile: zlib could not start");
   }
   std::string out(deflateBound(&z, static_cast<uLong>(text.size())) + 32, '\0');

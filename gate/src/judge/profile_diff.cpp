@@ -27,8 +27,12 @@ std::vector<FunctionDelta> top(const ProfileDiff& diff, std::size_t n, double (F
   for (const auto& f : diff.functions) {
     if ((f.*delta)() > 0) out.push_back(f);
   }
-  std::stable_sort(out.begin(), out.end(),
-                   [&](const FunctionDelta& a, const FunctionDelta& b) { return (a.*delta)() > (b.*delta)(); });
+  // Of equal growth, the innermost function (the smallest inclusive count)
+  // first: callers pass a callee's growth on unchanged.
+  std::stable_sort(out.begin(), out.end(), [&](const FunctionDelta& a, const FunctionDelta& b) {
+    if ((a.*delta)() != (b.*delta)()) return (a.*delta)() > (b.*delta)();
+    return a.contender_inclusive < b.contender_inclusive;
+  });
   if (n != 0 && out.size() > n) out.resize(n);
   return out;
 }

@@ -29,7 +29,11 @@ void section(std::string& out, const ProfileDiff& d, std::size_t top, bool self)
     if ((self ? f.self_delta() : f.inclusive_delta()) != 0) rows.push_back(&f);
   }
   std::stable_sort(rows.begin(), rows.end(), [&](const FunctionDelta* a, const FunctionDelta* b) {
-    return self ? a->self_delta() > b->self_delta() : a->inclusive_delta() > b->inclusive_delta();
+    if (self) return a->self_delta() > b->self_delta();
+    // Callers pass a callee's growth on unchanged: of equal growth, the
+    // innermost function (the smallest inclusive count) is where it happened.
+    if (a->inclusive_delta() != b->inclusive_delta()) return a->inclusive_delta() > b->inclusive_delta();
+    return a->contender_inclusive < b->contender_inclusive;
   });
   const std::size_t changed = rows.size();
   if (top != 0 && rows.size() > top) rows.resize(top);

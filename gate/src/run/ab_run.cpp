@@ -251,6 +251,7 @@ RunBundle run_ab(const Policy& policy, const AbOptions& options, RunObserver* ob
       for (AbSide* side : {&e.base, &e.head}) {
         if (!side->present) continue;
         runner.set_position(pass++, passes);
+        runner.set_profile_side(side == &e.base ? "base" : "head");
         (void)runner.instrumented_pass(*e.spec, side->binary, timeout, side->listed, side->suite);
       }
     }

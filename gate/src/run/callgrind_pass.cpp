@@ -4,12 +4,16 @@
 // metrics of the suite's benchmarks.
 #include <algorithm>
 #include <cstdlib>
+#include <fstream>
+#include <sstream>
 #include <system_error>
 
 #include <fmt/core.h>
 
 #include "gate/error.hpp"
 #include "gate/formats/callgrind.hpp"
+#include "gate/formats/callgrind_profile.hpp"
+#include "gate/store/atomic_file.hpp"
 #include "gate/model/metrics.hpp"
 #include "run/suite_runner.hpp"
 
@@ -148,12 +152,36 @@ SuiteRunner::Outcome SuiteRunner::instrumented_pass(const SuiteSpec& spec, const
     const auto known = measured_names(measured);
     if (!m_options.timed) adopt(suite, std::move(measured));
     merge(spec.name, counters, known, suite);
+    if (!m_options.profiles_dir.empty()) keep_profiles(spec.name, dir);
     suite.context[std::string(k_instrumentation_context)] =
         fmt::format("callgrind ({}) --I1={} --D1={} --LL={}, one iteration per benchmark", m_valgrind->version,
                     k_callgrind_i1, k_callgrind_d1, k_callgrind_ll);
   }
   finish(spec.name, Pass::callgrind, r.elapsed, what.empty() ? std::string() : failure_text(what, &r));
   return Outcome::measured;
+}
+
+void SuiteRunner::keep_profiles(const std::string& suite_name, const std::filesystem::path& dumps) {
+  // A profile that cannot be kept costs the explanation, not the
+  // measurement: it is a notice, and the counters stand.
+  const auto root = m_profile_side.empty() ? m_options.profiles_dir : m_options.profiles_dir / m_profile_side;
+  const auto folder = root / suite_name;
+  try {
+    std::error_code ec;
+    std::filesystem::remove_all(folder, ec);
+    if (ec) throw Error(fmt::format("cannot clear '{}': {}", folder.string(), ec.message()));
+    std::filesystem::create_directories(folder, ec);
+    if (ec) throw Error(fmt::format("cannot create '{}': {}", folder.string(), ec.message()));
+    for (const auto& d : harness_dumps(dumps)) {
+      std::ifstream in(d.file, std::ios::binary);
+      std::ostringstream text;
+      text << in.rdbuf();
+      if (!in) throw Error(fmt::format("cannot read '{}'", d.file.string()));
+      write_file_atomically(profile_path(root, suite_name, d.benchmark), gzip_compress(text.str()));
+    }
+  } catch (const Error& e) {
+    notice(fmt::format("suite '{}': callgrind profiles not kept: {}", suite_name, e.what()));
+  }
 }
 
 void SuiteRunner::merge(const std::string& suite_name, const std::vector<CallgrindCounters>& counters,

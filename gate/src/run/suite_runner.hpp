@@ -91,6 +91,10 @@ class SuiteRunner {
   /// that hangs fails the suite.
   Listing list(const SuiteSpec& spec, const std::filesystem::path& binary, std::chrono::nanoseconds timeout);
 
+  /// The subfolder of RunOptions::profiles_dir the next callgrind passes
+  /// keep their profiles in ("base", "head" in A/B runs; empty: none).
+  void set_profile_side(std::string side) { m_profile_side = std::move(side); }
+
   enum class Outcome { measured, nothing_matched };
 
   struct TimedRun {
@@ -126,6 +130,8 @@ class SuiteRunner {
   [[nodiscard]] bool nothing_matched(const ProcessResult& r, const std::filesystem::path& out_file) const;
   Outcome timed_pass(const SuiteSpec& spec, const std::filesystem::path& binary, std::chrono::nanoseconds timeout,
                      std::optional<std::size_t> listed, Suite& suite);
+  /// Keeps the harness dumps in `dumps` as the suite's profiles (callgrind_pass.cpp).
+  void keep_profiles(const std::string& suite_name, const std::filesystem::path& dumps);
   /// Places the callgrind counters in `suite`'s benchmarks (callgrind_pass.cpp).
   void merge(const std::string& suite_name, const std::vector<CallgrindCounters>& counters,
              const std::vector<std::string>& known, Suite& suite);
@@ -141,6 +147,7 @@ class SuiteRunner {
   RunObserver* m_observer;
   std::size_t m_index = 0;
   std::size_t m_count = 0;
+  std::string m_profile_side;
   double m_calibration;  ///< measured time per estimated second
   double m_actual_total = 0;
   double m_estimated_total = 0;

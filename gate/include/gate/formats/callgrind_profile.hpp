@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "gate/model/profile.hpp"
 
@@ -44,7 +45,19 @@ namespace gate {
 /// The file name profile_path gives a benchmark, without the folders.
 [[nodiscard]] std::string profile_file_name(const std::string& benchmark);
 
-/// `text` as a gzip stream (what `gzip -9` makes; `zcat` and KCachegrind
+/// One benchmark's harness dump in a folder of callgrind output files.
+struct HarnessDump {
+  std::string benchmark;
+  std::filesystem::path file;
+};
+
+/// The harness dumps of one suite's callgrind run in `dir`
+/// ("callgrind.out.*"), the last one of each benchmark (the run Google
+/// Benchmark reports, as read_callgrind_dir counts it), in the order of
+/// their first dump. Throws gate::Error when a file cannot be read or parsed.
+[[nodiscard]] std::vector<HarnessDump> harness_dumps(const std::filesystem::path& dir);
+
+/// `text` as a gzip stream (what `gzip -6` makes; `zcat` and KCachegrind
 /// read it). Throws gate::Error when zlib fails.
 [[nodiscard]] std::string gzip_compress(std::string_view text);
 

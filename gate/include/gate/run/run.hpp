@@ -92,6 +92,12 @@ struct RunOptions {
   std::optional<std::chrono::nanoseconds> timeout;
   bool timed = true;        ///< the timed pass: real_time, cpu_time, counters, memory
   bool instrument = false;  ///< the callgrind pass: deterministic counters
+  /// With `instrument`: the folder where each benchmark's callgrind profile
+  /// is kept, gzip-compressed, at profile_path(profiles_dir, suite,
+  /// benchmark) (formats/callgrind_profile.hpp); A/B runs keep each build's
+  /// under "base/" and "head/". Each suite's folder is replaced. Empty: the
+  /// profiles are not kept.
+  std::filesystem::path profiles_dir;
   /// Runner id (--runner); unset: GATE_RUNNER, else derived (resolve_runner).
   std::optional<std::string> runner;
   /// Any directory inside the git repository whose HEAD the results are
