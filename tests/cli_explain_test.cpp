@@ -3,6 +3,7 @@
 // function, on profiles folders as `gate run --instrument` keeps them, and
 // its one-line errors with exit code 2.
 #include <boost/test/unit_test.hpp>
+#include <nlohmann/json.hpp>
 
 #include <string>
 
@@ -165,6 +166,30 @@ BOOST_AUTO_TEST_CASE(gate_run_instrument_keeps_profiles_that_explain_a_slower_bu
                         "BM_Sum/64", "--top", "1"});
   BOOST_TEST_REQUIRE(same.exit_code == 0, same.err);
   BOOST_TEST(contains(same.out, "(+0."), same.out);
+
+  // gate compare of the two runs: the regressed instruction count carries
+  // the functions it grew in — named first in its note, in full in the JSON,
+  // collapsed in the Markdown.
+  auto c = run_gate({"compare", (dir / "base.json").string(), (dir / "head.json").string(), "--format", "json"},
+                    dir.path());
+  BOOST_TEST(c.exit_code == 1, c.err);
+  const auto report = nlohmann::json::parse(c.out);
+  bool found = false;
+  for (const auto& v : report["verdicts"]) {
+    if (v["benchmark"] != "BM_Sum/512" || v["metric"] != "instructions") continue;
+    found = true;
+    BOOST_TEST(v["status"] == "regressed");
+    BOOST_TEST(contains(v["note"].get<std::string>(), "grew most in (anonymous namespace)::BM_Sum("), v["note"]);
+    BOOST_TEST_REQUIRE(!v["functions"].empty());
+    const auto& top = v["functions"][0];
+    BOOST_TEST(contains(top["function"].get<std::string>(), "BM_Sum("));
+    BOOST_TEST(top["event"] == "Ir");
+    BOOST_TEST(top["contender_self"].get<double>() > top["baseline_self"].get<double>());
+  }
+  BOOST_TEST(found, c.out);
+  auto md = run_gate({"compare", (dir / "base.json").string(), (dir / "head.json").string(), "--format", "markdown"},
+                     dir.path());
+  BOOST_TEST(contains(md.out, "<details><summary>where the Ir grew</summary><br>`+"), md.out);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -16,6 +16,7 @@
 
 #include "commands.hpp"
 #include "gate/formats/callgrind_profile.hpp"
+#include "gate/model/shard.hpp"
 #include "terminal.hpp"
 #include "gate/store/atomic_file.hpp"
 #include "gate/formats/bundle.hpp"
@@ -39,6 +40,7 @@ struct RunArgs {
   std::optional<std::string> runner;
   std::vector<std::string> ab;  // BASE_BUILD_DIR HEAD_BUILD_DIR
   std::optional<std::uint32_t> seed;
+  std::string shard;  // i/n
 };
 
 
@@ -55,6 +57,7 @@ int run_run(const RunArgs& a) {
   // The callgrind profiles are kept beside the bundle: run.json → run.profiles/.
   if (options.instrument) options.profiles_dir = profiles_dir_of(a.out);
   options.runner = a.runner;
+  if (!a.shard.empty()) options.shard = parse_shard(a.shard);
   if (a.timeout_seconds) {
     if (!(*a.timeout_seconds > 0)) throw Error(fmt::format("running suites: --timeout {} must be positive", *a.timeout_seconds));
     options.timeout = std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::duration<double>(*a.timeout_seconds));
@@ -127,6 +130,11 @@ void add_run(CLI::App& app, Action& action) {
       ->type_name("BASE_BUILD_DIR HEAD_BUILD_DIR")
       ->excludes(build_dir)
       ->excludes(instrument_only);
+  cmd->add_option("--shard", args->shard,
+                  "run shard i of n: the benchmarks whose name hashes to i (docs/sharding.md); join the n bundles "
+                  "with gate merge")
+      ->type_name("I/N")
+      ->excludes(ab);
   cmd->add_option("--seed", args->seed, "with --ab: seed of the schedule (suite order, which build starts), to replay it")
       ->needs(ab);
   cmd->callback([args, &action] { action = [args] { return run_run(*args); }; });

@@ -7,6 +7,7 @@
 #include <cctype>
 
 #include "gate/report/report.hpp"
+#include "gate/report/profile_diff.hpp"
 #include "report/rows.hpp"
 #include "report/text.hpp"
 
@@ -71,11 +72,22 @@ std::string_view icon(const detail::Row& r) {
   }
 }
 
+/// The functions a regressed callgrind metric grew in, collapsed in the note cell.
+std::string functions(const Verdict& v) {
+  if (v.functions.empty()) return {};
+  std::string out = fmt::format("<details><summary>where the {} grew</summary>", escape(v.functions_event));
+  for (const auto& f : v.functions) {
+    out += fmt::format("<br>`{:+.0f}` {} ({} → {})", f.self_delta(), escape(f.name), format_count(f.base_self),
+                       format_count(f.contender_self));
+  }
+  return out + "</details>";
+}
+
 std::string row(const detail::Row& r) {
   return fmt::format("| {} {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n", icon(r), r.status,
                      escape(r.name), escape(r.metric), escape(r.statistic), escape(r.baseline), escape(r.contender),
                      r.change.empty() ? "" : "**" + r.change + "**", escape(r.threshold), r.p, r.q, r.n,
-                     escape(r.note));
+                     escape(r.note) + functions(*r.verdict));
 }
 
 constexpr std::string_view k_table_head =

@@ -51,12 +51,15 @@ RunBundle run_suites(const Policy& policy, const RunOptions& options, RunObserve
   const bool measured_benchmarks = !bundle.suites.empty();
   for (const BinarySpec* spec : products) bundle.suites.push_back(runner.product(*spec));
 
-  if (!measured_benchmarks && !chosen.empty()) {
+  // A shard may hold no benchmark of any suite (more shards than
+  // benchmarks); it is still one of the n parts that gate merge expects.
+  if (!measured_benchmarks && !chosen.empty() && !options.shard) {
     // Only a filter can leave every suite out; a typo in it must not pass as
     // a run that measured nothing.
     throw Error(fmt::format("running suites: no benchmark of any suite matches the filter '{}'", options.filter));
   }
   detail::stamp(bundle, options);
+  bundle.shard = options.shard;
   return bundle;
 }
 

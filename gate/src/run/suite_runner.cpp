@@ -130,14 +130,40 @@ std::optional<Suite> SuiteRunner::run(const SuiteSpec& spec, std::size_t index, 
   }
   suite.binary = size_of(spec, binary, spec.name);
 
+  m_suite_filter.clear();
   Listing listing = list(spec, binary, timeout);
+  if (!listing.failure && m_options.shard && !listing.count) {
+    listing.failure = "listing its benchmarks (--benchmark_list_tests) failed, so they cannot be split into shards";
+  }
   if (listing.failure) {
     start(spec.name, first, 0, std::nullopt);
     suite.failure = listing.failure;
     finish(spec.name, first, listing.elapsed, *suite.failure);
     return suite;
   }
-  const std::optional<std::size_t> listed = listing.count;
+  std::optional<std::size_t> listed = listing.count;
+  if (m_options.shard) {
+    // The shard's benchmarks by their exact names: Google Benchmark's filter
+    // is a regular expression, so every name is escaped and anchored.
+    std::string alternatives;
+    std::size_t in = 0;
+    for (const auto& name : listing.names) {
+      if (!in_shard(name, *m_options.shard)) continue;
+      std::string escaped;
+      for (const char c : name) {
+        if (std::string_view("\\^$.|?*+()[]{}").find(c) != std::string_view::npos) escaped += '\\';
+        escaped += c;
+      }
+      alternatives += (in++ == 0 ? "" : "|") + escaped;
+    }
+    if (in == 0) {
+      notice(fmt::format("suite '{}': none of its benchmarks falls in shard {}; not run", spec.name,
+                         to_string(*m_options.shard)));
+      return std::nullopt;
+    }
+    m_suite_filter = "^(" + alternatives + ")$";
+    listed = in;
+  }
   if (listed && *listed == 0 && !m_options.filter.empty()) {
     notice(fmt::format("suite '{}': no benchmark matches the filter '{}'; not run", spec.name, m_options.filter));
     return std::nullopt;
@@ -216,6 +242,14 @@ SuiteRunner::Listing SuiteRunner::list(const SuiteSpec& spec, const std::filesys
         failure_text(fmt::format("listing its benchmarks (--benchmark_list_tests) {}", r.describe(p.timeout)), &r);
   } else if (r.succeeded()) {
     out.count = count_listed(r.out);
+    std::istringstream lines(r.out);
+    std::string line;
+    while (std::getline(lines, line)) {
+      const auto first = line.find_first_not_of(" \t\r");
+      if (first == std::string::npos) continue;
+      line.erase(line.find_last_not_of(" \t\r") + 1);
+      out.names.push_back(line.substr(first));
+    }
   }
   return out;
 }
@@ -227,7 +261,11 @@ std::vector<std::string> SuiteRunner::command(const std::filesystem::path& binar
   // on (output format and file), win when both name the same flag.
   argv.insert(argv.end(), spec.args.begin(), spec.args.end());
   argv.insert(argv.end(), ours.begin(), ours.end());
-  if (!m_options.filter.empty()) argv.push_back("--benchmark_filter=" + m_options.filter);
+  if (!m_suite_filter.empty()) {
+    argv.push_back("--benchmark_filter=" + m_suite_filter);
+  } else if (!m_options.filter.empty()) {
+    argv.push_back("--benchmark_filter=" + m_options.filter);
+  }
   return argv;
 }
 

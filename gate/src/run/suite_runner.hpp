@@ -81,6 +81,7 @@ class SuiteRunner {
 
   struct Listing {
     std::optional<std::size_t> count;    ///< benchmarks the filter leaves; unknown when listing failed
+    std::vector<std::string> names;      ///< their names, as listed
     std::optional<std::string> failure;  ///< the listing outlived its timeout
     std::chrono::nanoseconds elapsed{0};
   };
@@ -148,6 +149,9 @@ class SuiteRunner {
   std::size_t m_index = 0;
   std::size_t m_count = 0;
   std::string m_profile_side;
+  /// The filter of the suite being run when a shard replaces the user's
+  /// (which the listing already applied); empty: RunOptions::filter.
+  std::string m_suite_filter;
   double m_calibration;  ///< measured time per estimated second
   double m_actual_total = 0;
   double m_estimated_total = 0;

@@ -2,6 +2,8 @@
 // read and compared.
 #include "gate/workflow/explain.hpp"
 
+#include <functional>
+#include <map>
 #include <system_error>
 #include <vector>
 
@@ -91,6 +93,43 @@ Explanation explain(const std::filesystem::path& baseline, const std::filesystem
   const Profile head = read_callgrind_profile(out.contender_profile);
   out.diff = diff_profiles(base, head, options.event, iterations_of(base, options), iterations_of(head, options));
   return out;
+}
+
+std::string explaining_event(const std::string& metric) {
+  static const std::map<std::string, std::string, std::less<>> events = {
+      {"instructions", "Ir"}, {"est_cycles", "Ir"},  {"l1i_misses", "I1mr"},   {"l1d_misses", "D1mr"},
+      {"lli_misses", "ILmr"}, {"lld_misses", "DLmr"}, {"ll_misses", "DLmr"}, {"branch_misses", "Bcm"}};
+  auto it = events.find(metric);
+  return it == events.end() ? std::string() : it->second;
+}
+
+void attach_profile_diffs(Comparison& comparison, const std::filesystem::path& base_dir,
+                          const std::filesystem::path& head_dir) {
+  for (auto& v : comparison.verdicts) {
+    if (v.scope != Scope::benchmark || v.status != Status::regressed || v.kind != MetricKind::deterministic) continue;
+    const std::string event = explaining_event(v.metric);
+    if (event.empty()) continue;
+    const auto base = profile_path(base_dir, v.suite, v.name);
+    const auto head = profile_path(head_dir, v.suite, v.name);
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(base, ec) || !std::filesystem::is_regular_file(head, ec)) continue;
+    try {
+      const Profile b = read_callgrind_profile(base);
+      const Profile h = read_callgrind_profile(head);
+      ExplainOptions options;
+      options.benchmark = v.name;
+      const ProfileDiff diff = diff_profiles(b, h, event, iterations_of(b, options), iterations_of(h, options));
+      v.functions = top_by_self(diff, k_verdict_functions);
+      v.functions_event = event;
+      if (!v.functions.empty()) {
+        const FunctionDelta& top = v.functions.front();
+        v.add_note(fmt::format("grew most in {} ({:+.0f} {} per iteration, self)", top.name, top.self_delta(),
+                               event));
+      }
+    } catch (const Error&) {
+      // A profile that cannot be read explains nothing; the verdict stands.
+    }
+  }
 }
 
 }  // namespace gate

@@ -84,6 +84,10 @@ struct RunOptions {
   /// least 1), with a notice when below k_min_repetitions.
   std::optional<int> repetitions;
   std::string filter;               ///< --benchmark_filter; empty runs all
+  /// Runs only this shard's benchmarks of each suite (in_shard of their
+  /// names, after the filter), by Google Benchmark's filter; a suite with
+  /// none in the shard is left out with a notice. The bundle records it.
+  std::optional<Shard> shard;
   /// Names of the policy's suites (or product binaries) to run; empty runs all.
   std::vector<std::string> suites;
   /// Also measure the sizes of the policy's product binaries ("binaries").

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "gate/judge/profile_diff.hpp"
+#include "gate/judge/verdict.hpp"
 
 namespace gate {
 
@@ -36,5 +37,23 @@ struct Explanation {
 /// iterations of each dump's harness label, 1 when it has none).
 [[nodiscard]] Explanation explain(const std::filesystem::path& baseline, const std::filesystem::path& contender,
                                   const ExplainOptions& options);
+
+/// How many functions a regressed verdict carries.
+inline constexpr std::size_t k_verdict_functions = 5;
+
+/// The callgrind event that explains a deterministic metric: "Ir" for
+/// instructions and est_cycles, "I1mr", "D1mr", "ILmr", "DLmr", "Bcm" for
+/// the misses; empty for a metric callgrind does not count.
+[[nodiscard]] std::string explaining_event(const std::string& metric);
+
+/// Gives every regressed benchmark verdict of a callgrind metric whose
+/// profiles are kept on both sides — `base_dir` and `head_dir` are profiles
+/// folders (profiles_dir_of) — the functions whose self count of the
+/// explaining event grew most (Verdict::functions, at most
+/// k_verdict_functions), and a note naming the first. A verdict whose
+/// profiles are missing or unreadable is left as it is: the explanation is
+/// help, not a judgement.
+void attach_profile_diffs(Comparison& comparison, const std::filesystem::path& base_dir,
+                          const std::filesystem::path& head_dir);
 
 }  // namespace gate

@@ -9,9 +9,13 @@
 namespace gate {
 
 /// Several result files (shards, or one file per suite) as one bundle. The
-/// runner, commit and time come from the first file that has them; a suite
-/// present twice is an error naming both files; runners that disagree are an
-/// error naming the fingerprint fields.
+/// runner, commit and time come from the first file that has them; runners
+/// that disagree are an error naming the fingerprint fields. A suite present
+/// twice is an error naming both files, unless both are shards of
+/// `gate run --shard i/n`: then their benchmarks are joined. Shards must be
+/// complete and of one split — every i of the same n exactly once — of one
+/// commit, and a suite's parts must come from the same binary (equal code
+/// hash) and share no benchmark; each refusal names the files.
 [[nodiscard]] RunBundle merge_results(const std::vector<RunBundle>& parts);
 
 }  // namespace gate
