@@ -170,7 +170,7 @@ BOOST_AUTO_TEST_CASE(gate_run_instrument_keeps_profiles_that_explain_a_slower_bu
   // gate compare of the two runs: the regressed instruction count carries
   // the functions it grew in — named first in its note, in full in the JSON,
   // collapsed in the Markdown.
-  auto c = run_gate({"compare", (dir / "base.json").string(), (dir / "head.json").string(), "--format", "json"},
+  auto c = run_gate({"compare", (dir / "base.json").string(), (dir / "head.json").string(), "--format", "json", "--deterministic-only"},
                     dir.path());
   BOOST_TEST(c.exit_code == 1, c.err);
   const auto report = nlohmann::json::parse(c.out);
@@ -187,7 +187,7 @@ BOOST_AUTO_TEST_CASE(gate_run_instrument_keeps_profiles_that_explain_a_slower_bu
     BOOST_TEST(top["contender_self"].get<double>() > top["baseline_self"].get<double>());
   }
   BOOST_TEST(found, c.out);
-  auto md = run_gate({"compare", (dir / "base.json").string(), (dir / "head.json").string(), "--format", "markdown"},
+  auto md = run_gate({"compare", (dir / "base.json").string(), (dir / "head.json").string(), "--format", "markdown", "--deterministic-only"},
                      dir.path());
   BOOST_TEST(contains(md.out, "<details><summary>where the Ir grew</summary><br>`+"), md.out);
 }
