@@ -192,4 +192,30 @@ BOOST_AUTO_TEST_CASE(gate_run_instrument_keeps_profiles_that_explain_a_slower_bu
   BOOST_TEST(contains(md.out, "<details><summary>where the Ir grew</summary><br>`+"), md.out);
 }
 
+BOOST_AUTO_TEST_CASE(an_ab_run_keeps_both_builds_profiles_and_its_verdict_names_the_function) {
+  gate::test::TempDir dir;
+  std::filesystem::create_directories(dir / "b");
+  std::filesystem::create_directories(dir / "h");
+  std::filesystem::copy_file(gate::test::programs::good_bench, dir / "b" / "prog");
+  std::filesystem::copy_file(gate::test::programs::good_bench_slower, dir / "h" / "prog");
+  gate::test::write_file(dir / "gate.json", R"({"suites": [{"name": "prog", "binary": "prog"}]})");
+  auto r = run_gate({"run", "--ab", "b", "h", "--instrument", "--repetitions", "3", "--out", "ab.json"}, dir.path());
+  BOOST_TEST_REQUIRE(r.exit_code == 0, r.err);
+  BOOST_TEST(std::filesystem::is_regular_file(dir / "ab.profiles/base/prog/BM_Sum%2F512.callgrind.gz"));
+  BOOST_TEST(std::filesystem::is_regular_file(dir / "ab.profiles/head/prog/BM_Sum%2F512.callgrind.gz"));
+  auto c = run_gate({"compare", "ab.json", "--format", "json"}, dir.path());
+  const auto report = nlohmann::json::parse(c.out);
+  bool found = false;
+  for (const auto& v : report["verdicts"]) {
+    if (v["benchmark"] != "BM_Sum/512" || v["metric"] != "instructions") continue;
+    found = true;
+    BOOST_TEST(v["status"] == "regressed");
+    BOOST_TEST(contains(v["note"].get<std::string>(), "grew most in (anonymous namespace)::BM_Sum("), v["note"]);
+  }
+  BOOST_TEST(found, c.out);
+  auto e = run_gate({"explain", "ab.profiles/base", "ab.profiles/head", "--benchmark", "BM_Sum/512"}, dir.path());
+  BOOST_TEST(e.exit_code == 0, e.err);
+  BOOST_TEST(contains(first_row_after(e.out, "self Ir"), "BM_Sum(benchmark::State&)"), e.out);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

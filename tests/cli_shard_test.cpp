@@ -88,6 +88,13 @@ BOOST_AUTO_TEST_CASE(three_shards_merged_equal_the_unsharded_run) {
   BOOST_TEST((benchmarks_of(dir / "merged.json") == all));
   BOOST_TEST((seen == all));
   BOOST_TEST(!json::parse(gate::test::read_file(dir / "merged.json")).contains("shard"));
+  // Profiles kept beside the shards end up beside the merged bundle.
+  std::filesystem::create_directories(dir / "s2.profiles" / "shards");
+  gate::test::write_file(dir / "s2.profiles" / "shards" / "p.callgrind.gz", "x");
+  auto p = run_gate({"merge", "--out", path(dir, "merged.json"), path(dir, "s1.json"), path(dir, "s2.json"),
+                     path(dir, "s3.json")});
+  BOOST_TEST_REQUIRE(p.exit_code == 0, p.err);
+  BOOST_TEST(std::filesystem::is_regular_file(dir / "merged.profiles" / "shards" / "p.callgrind.gz"));
   // Shards refused: one missing, one twice, one of another split, one of another binary.
   auto missing = run_gate({"merge", "--out", path(dir, "m.json"), path(dir, "s1.json"), path(dir, "s3.json")});
   BOOST_TEST(missing.exit_code == 2);

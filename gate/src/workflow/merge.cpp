@@ -7,10 +7,12 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <system_error>
 #include <map>
 #include <string>
 
 #include "gate/error.hpp"
+#include "gate/formats/callgrind_profile.hpp"
 #include "gate/store/runner.hpp"
 
 namespace gate {
@@ -69,6 +71,24 @@ void join_suite(Suite& into, const std::string& into_source, const Suite& part, 
 }
 
 }  // namespace
+
+void merge_profiles(const std::vector<std::filesystem::path>& files, const std::filesystem::path& out) {
+  const auto target = profiles_dir_of(out);
+  for (const auto& f : files) {
+    const auto dir = profiles_dir_of(f);
+    std::error_code ec;
+    if (!std::filesystem::is_directory(dir, ec)) continue;
+    std::filesystem::create_directories(target, ec);
+    if (!ec) {
+      std::filesystem::copy(dir, target,
+                            std::filesystem::copy_options::recursive | std::filesystem::copy_options::overwrite_existing,
+                            ec);
+    }
+    if (ec) {
+      throw Error(fmt::format("merging the profiles of '{}' into '{}': {}", f.string(), target.string(), ec.message()));
+    }
+  }
+}
 
 RunBundle merge_results(const std::vector<RunBundle>& parts) {
   check_shards(parts);

@@ -2,6 +2,7 @@
 // (one per shard or per job) as one run bundle.
 #pragma once
 
+#include <filesystem>
 #include <vector>
 
 #include "gate/model/run_bundle.hpp"
@@ -17,5 +18,13 @@ namespace gate {
 /// commit, and a suite's parts must come from the same binary (equal code
 /// hash) and share no benchmark; each refusal names the files.
 [[nodiscard]] RunBundle merge_results(const std::vector<RunBundle>& parts);
+
+/// Copies the kept callgrind profiles beside each of `files` (their
+/// profiles_dir_of folders, where there are any) into the folder beside
+/// `out`, so that `gate explain` finds every shard's profiles beside the
+/// merged bundle. Shards hold different benchmarks, so nothing collides; a
+/// file copied later replaces one of the same name. Throws gate::Error when
+/// a copy fails.
+void merge_profiles(const std::vector<std::filesystem::path>& files, const std::filesystem::path& out);
 
 }  // namespace gate
