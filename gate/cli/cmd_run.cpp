@@ -52,10 +52,7 @@ int run_run(const RunArgs& a) {
   options.instrument = a.instrument || a.instrument_only;
   options.timed = !a.instrument_only;
   options.runner = a.runner;
-  if (a.timeout_seconds) {
-    if (!(*a.timeout_seconds > 0)) throw Error(fmt::format("running suites: --timeout {} must be positive", *a.timeout_seconds));
-    options.timeout = std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::duration<double>(*a.timeout_seconds));
-  }
+  if (a.timeout_seconds) options.timeout = timeout_from_seconds(*a.timeout_seconds);
 
   // The output's directory is made before the suites run, so that a bad
   // --out is found in a second rather than after the benchmarks.
