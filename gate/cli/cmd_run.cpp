@@ -58,10 +58,7 @@ int run_run(const RunArgs& a) {
   if (options.instrument) options.profiles_dir = profiles_dir_of(a.out);
   options.runner = a.runner;
   if (!a.shard.empty()) options.shard = parse_shard(a.shard);
-  if (a.timeout_seconds) {
-    if (!(*a.timeout_seconds > 0)) throw Error(fmt::format("running suites: --timeout {} must be positive", *a.timeout_seconds));
-    options.timeout = std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::duration<double>(*a.timeout_seconds));
-  }
+  if (a.timeout_seconds) options.timeout = timeout_from_seconds(*a.timeout_seconds);
 
   // The output's directory is made before the suites run, so that a bad
   // --out is found in a second rather than after the benchmarks.

@@ -28,7 +28,7 @@ namespace {
 struct AbSide {
   std::filesystem::path binary;
   bool present = false;  ///< the build has the suite's binary
-  std::optional<std::size_t> listed;
+  detail::Listed listed;
   Suite suite;
 };
 
@@ -95,7 +95,7 @@ void append_round(Suite& side, Suite round_results, int round) {
 /// with `round`. Returns the failure, empty when none. `label` names the
 /// step in progress displays ("bench_x: base, round 3/15").
 std::string ab_round(SuiteRunner& runner, const SuiteSpec& spec, const std::filesystem::path& binary,
-                     nanoseconds timeout, std::optional<std::size_t> listed, const std::string& label, int round,
+                     nanoseconds timeout, const detail::Listed& listed, const std::string& label, int round,
                      Suite& side) {
   SuiteRunner::TimedRun run = runner.timed_run(spec, label, binary, timeout, listed, 1, false);
   if (run.outcome == SuiteRunner::Outcome::nothing_matched) return {};
@@ -121,6 +121,7 @@ RunBundle run_ab(const Policy& policy, const AbOptions& options, RunObserver* ob
   RunOptions paired = run;
   if (!paired.repetitions) paired.repetitions = std::max(policy.defaults.repetitions, k_min_ab_rounds);
   const int rounds = detail::choose_repetitions(policy, paired, observer);
+  detail::check_timeout(run.timeout);
   detail::check_filter(run.filter);
   (void)resolve_runner(run.runner);
   std::optional<Valgrind> valgrind;
@@ -186,11 +187,11 @@ RunBundle run_ab(const Policy& policy, const AbOptions& options, RunObserver* ob
         side->suite.failure = *listing.failure;
         e.active = false;
       }
-      side->listed = listing.count;
+      side->listed = listing.names;
     }
     // A filter that leaves a suite nothing in either build drops it, as in a plain run.
-    const bool head_none = e.head.listed == std::optional<std::size_t>(0);
-    const bool base_none = !e.base.present || e.base.listed == std::optional<std::size_t>(0);
+    const bool head_none = e.head.listed && e.head.listed->empty();
+    const bool base_none = !e.base.present || (e.base.listed && e.base.listed->empty());
     if (e.active && !run.filter.empty() && head_none && base_none) {
       runner.notice(fmt::format("suite '{}': no benchmark matches the filter '{}'; not run", e.spec->name, run.filter));
       e.spec = nullptr;
@@ -208,7 +209,7 @@ RunBundle run_ab(const Policy& policy, const AbOptions& options, RunObserver* ob
   // first alternates from round to round (starting at random per suite), so
   // that a warm cache or a frequency step after the first run favours each
   // build equally often.
-  auto runs = [](const AbSide& side) { return side.present && side.listed != std::optional<std::size_t>(0); };
+  auto runs = [](const AbSide& side) { return side.present && !(side.listed && side.listed->empty()); };
   std::size_t steps = 0;
   for (const auto& e : entries) {
     if (e.active) steps += static_cast<std::size_t>(rounds) * ((runs(e.base) ? 1 : 0) + (runs(e.head) ? 1 : 0));

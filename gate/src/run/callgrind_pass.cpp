@@ -102,9 +102,9 @@ Valgrind find_valgrind() {
 }
 
 SuiteRunner::Outcome SuiteRunner::instrumented_pass(const SuiteSpec& spec, const std::filesystem::path& binary,
-                                                    nanoseconds timeout, std::optional<std::size_t> listed,
+                                                    nanoseconds timeout, const Listed& listed,
                                                     Suite& suite) {
-  start(spec.name, Pass::callgrind, listed.value_or(0), std::nullopt);
+  start(spec.name, Pass::callgrind, listed ? listed->size() : 0, std::nullopt);
   const auto dir = m_work.path() / fmt::format("{}-{}-callgrind", m_index, spec.name);
   std::filesystem::create_directories(dir);
   const auto out_file = dir / "results.json";

@@ -29,6 +29,16 @@ std::string iso8601_utc(std::chrono::system_clock::time_point t) {
                      utc.tm_hour, utc.tm_min, utc.tm_sec);
 }
 
+std::chrono::nanoseconds timeout_from_seconds(double seconds) {
+  const double max = static_cast<double>(k_max_timeout.count());
+  if (!(seconds > 0) || !(seconds <= max)) {
+    throw Error(fmt::format("running suites: --timeout {} is out of range — give the seconds a suite may run, more "
+                            "than 0 and at most {} (a week)",
+                            seconds, k_max_timeout.count()));
+  }
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::duration<double>(seconds));
+}
+
 RunBundle run_suites(const Policy& policy, const RunOptions& options, RunObserver* observer) {
   // Everything that can be refused is refused before the first suite runs:
   // a bad argument found after ten minutes of benchmarks wastes them.
@@ -36,6 +46,7 @@ RunBundle run_suites(const Policy& policy, const RunOptions& options, RunObserve
   const auto chosen = detail::chosen_suites(policy, options);
   const auto products = detail::chosen_binaries(policy, options);
   const int repetitions = detail::choose_repetitions(policy, options, observer);
+  detail::check_timeout(options.timeout);
   detail::check_filter(options.filter);
   (void)resolve_runner(options.runner);  // checks --runner / GATE_RUNNER now
   std::optional<Valgrind> valgrind;

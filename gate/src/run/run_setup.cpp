@@ -77,6 +77,14 @@ int choose_repetitions(const Policy& policy, const RunOptions& options, RunObser
   return n;
 }
 
+void check_timeout(const std::optional<std::chrono::nanoseconds>& timeout) {
+  if (!timeout) return;
+  if (timeout->count() <= 0 || *timeout > k_max_timeout) {
+    throw Error(fmt::format("running suites: a timeout of {} ns is out of range — more than 0 and at most {} s (a week)",
+                            timeout->count(), k_max_timeout.count()));
+  }
+}
+
 void check_filter(const std::string& filter) {
   if (filter.empty()) return;
   // Google Benchmark reads a leading '-' as "all but"; the rest is a POSIX

@@ -3,6 +3,8 @@
 // the facts they stamp on the bundle after (runner, commit, ref). Private to run/.
 #pragma once
 
+#include <chrono>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -24,6 +26,9 @@ namespace gate::detail {
 /// Repetitions per benchmark (see RunOptions::repetitions); throws
 /// gate::Error for too few, notices weakened tests through `observer`.
 [[nodiscard]] int choose_repetitions(const Policy& policy, const RunOptions& options, RunObserver* observer);
+
+/// Throws gate::Error when `timeout` is set and not in (0, k_max_timeout].
+void check_timeout(const std::optional<std::chrono::nanoseconds>& timeout);
 
 /// Throws gate::Error when `filter` is not a valid regular expression.
 void check_filter(const std::string& filter);

@@ -39,6 +39,10 @@ struct Valgrind {
   std::string version;  ///< "valgrind-3.19.0"
 };
 
+/// The benchmark names a suite's listing (--benchmark_list_tests, with the
+/// filter) gave, one per non-empty line; unset when the listing failed.
+using Listed = std::optional<std::vector<std::string>>;
+
 /// Finds valgrind; throws gate::Error with an install hint when it is absent.
 [[nodiscard]] Valgrind find_valgrind();
 
@@ -80,8 +84,7 @@ class SuiteRunner {
                                     const std::string& label);
 
   struct Listing {
-    std::optional<std::size_t> count;    ///< benchmarks the filter leaves; unknown when listing failed
-    std::vector<std::string> names;      ///< their names, as listed
+    Listed names;                        ///< benchmarks the filter leaves; unknown when listing failed
     std::optional<std::string> failure;  ///< the listing outlived its timeout
     std::chrono::nanoseconds elapsed{0};
   };
@@ -109,7 +112,7 @@ class SuiteRunner {
   /// the run; A/B rounds (one repetition) run without it. `label` names the
   /// step in progress displays.
   TimedRun timed_run(const SuiteSpec& spec, const std::string& label, const std::filesystem::path& binary,
-                     std::chrono::nanoseconds timeout, std::optional<std::size_t> listed, int repetitions,
+                     std::chrono::nanoseconds timeout, const Listed& listed, int repetitions,
                      bool interleave);
 
   /// The callgrind pass (callgrind_pass.cpp): one iteration of every
@@ -117,7 +120,7 @@ class SuiteRunner {
   /// benchmarks as deterministic metrics. A failure is added to
   /// Suite::failure; a binary without dumps gets a notice.
   Outcome instrumented_pass(const SuiteSpec& spec, const std::filesystem::path& binary,
-                            std::chrono::nanoseconds timeout, std::optional<std::size_t> listed, Suite& suite);
+                            std::chrono::nanoseconds timeout, const Listed& listed, Suite& suite);
 
  private:
   std::vector<std::string> command(const std::filesystem::path& binary, const SuiteSpec& spec,
@@ -130,7 +133,7 @@ class SuiteRunner {
   /// filter matches nothing; the listing catches most such cases earlier.
   [[nodiscard]] bool nothing_matched(const ProcessResult& r, const std::filesystem::path& out_file) const;
   Outcome timed_pass(const SuiteSpec& spec, const std::filesystem::path& binary, std::chrono::nanoseconds timeout,
-                     std::optional<std::size_t> listed, Suite& suite);
+                     const Listed& listed, Suite& suite);
   /// Keeps the harness dumps in `dumps` as the suite's profiles (callgrind_pass.cpp).
   void keep_profiles(const std::string& suite_name, const std::filesystem::path& dumps);
   /// Places the callgrind counters in `suite`'s benchmarks (callgrind_pass.cpp).

@@ -28,6 +28,15 @@ inline constexpr int k_min_repetitions = 9;
 /// significance after the false discovery rate control.
 inline constexpr int k_min_ab_rounds = 15;
 
+/// The longest timeout a run accepts (--timeout, RunOptions::timeout): a
+/// suite that needs more than a week is not a benchmark.
+inline constexpr std::chrono::seconds k_max_timeout{7 * 24 * 3600};
+
+/// `seconds` (from the command line) as a timeout. Throws gate::Error
+/// unless 0 < seconds <= k_max_timeout: zero, negative, NaN and infinite
+/// values are refused, never turned into a deadline in the past.
+[[nodiscard]] std::chrono::nanoseconds timeout_from_seconds(double seconds);
+
 /// The fixed geometry callgrind simulates, so that the counts do not depend
 /// on the host's caches: I1 and D1 32 KiB 8-way, LL 8 MiB 16-way, 64-byte lines.
 inline constexpr std::string_view k_callgrind_i1 = "32768,8,64";
@@ -92,7 +101,8 @@ struct RunOptions {
   std::vector<std::string> suites;
   /// Also measure the sizes of the policy's product binaries ("binaries").
   bool products = true;
-  /// Replaces every suite's timeout from the policy.
+  /// Replaces every suite's timeout from the policy; 0 < timeout <=
+  /// k_max_timeout, else run_suites() and run_ab() refuse it.
   std::optional<std::chrono::nanoseconds> timeout;
   bool timed = true;        ///< the timed pass: real_time, cpu_time, counters, memory
   bool instrument = false;  ///< the callgrind pass: deterministic counters
