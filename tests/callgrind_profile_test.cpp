@@ -127,6 +127,9 @@ BOOST_AUTO_TEST_CASE(broken_profiles_are_errors_with_their_place) {
   BOOST_TEST(error_of(header("fn=a\ncalls=1 2\n3 4\n")) == "callgrind.out.7:4:1: 'calls=' before any 'cfn='");
   BOOST_TEST(error_of(header("fn=a\nx7 2\n")) ==
              "callgrind.out.7:4:1: 'x7 2' is neither a cost line nor a \"key: value\" or \"key=value\" line");
+  // What the file holds is quoted safely: one line, no raw control character.
+  BOOST_TEST(error_of(header("fn=a\n1 \x1b[2J\n")) ==
+             "callgrind.out.7:4:3: count '\\x1b[2J' of event 'Ir' is not a non-negative integer");
   BOOST_TEST(error_of("positions: instr line\nevents: Ir\nfn=a\n1\n") ==
              "callgrind.out.7:4:1: 1 subpositions where 'positions:' names 2");
 }

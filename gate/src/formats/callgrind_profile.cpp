@@ -20,6 +20,7 @@
 
 #include "gate/error.hpp"
 #include "gate/formats/callgrind.hpp"
+#include "formats/text_location.hpp"
 
 namespace gate {
 namespace {
@@ -334,7 +335,13 @@ std::string read_whole(const std::filesystem::path& path) {
 }  // namespace
 
 Profile parse_callgrind_profile(std::string_view text, const std::string& source) {
-  return Parser(text, source).parse();
+  try {
+    return Parser(text, source).parse();
+  } catch (const Error& e) {
+    // Messages quote the file (names, counts, whole lines): made safe to
+    // stand on one line, as every reader's are.
+    throw Error(detail::escape_for_message(e.what()));
+  }
 }
 
 Profile read_callgrind_profile(const std::filesystem::path& path) {
