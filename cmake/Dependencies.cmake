@@ -5,6 +5,8 @@ find_package(fmt REQUIRED)
 find_package(nlohmann_json 3.10 REQUIRED)
 find_package(CLI11 REQUIRED)
 find_package(Threads REQUIRED)
+# zlib: the callgrind profiles `gate run --instrument` keeps are gzip-compressed.
+find_package(ZLIB REQUIRED)
 # Debian's libgit2, libelf and libxxhash ship no CMake package files.
 pkg_check_modules(LIBGIT2 REQUIRED IMPORTED_TARGET libgit2)
 pkg_check_modules(LIBELF REQUIRED IMPORTED_TARGET libelf)

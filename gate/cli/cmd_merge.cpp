@@ -24,6 +24,7 @@ int run_merge(const MergeArgs& a) {
   for (const auto& f : a.files) parts.push_back(read_results(f));
   RunBundle merged = merge_results(parts);
   write_file_atomically(a.out, write_bundle(merged));
+  merge_profiles(std::vector<std::filesystem::path>(a.files.begin(), a.files.end()), a.out);
   fmt::print(stderr, "gate: wrote '{}': {} suites from {} files\n", a.out, merged.suites.size(), a.files.size());
   return 0;
 }

@@ -15,6 +15,8 @@
 #include <vector>
 
 #include "commands.hpp"
+#include "gate/formats/callgrind_profile.hpp"
+#include "gate/model/shard.hpp"
 #include "terminal.hpp"
 #include "gate/store/atomic_file.hpp"
 #include "gate/formats/bundle.hpp"
@@ -38,6 +40,7 @@ struct RunArgs {
   std::optional<std::string> runner;
   std::vector<std::string> ab;  // BASE_BUILD_DIR HEAD_BUILD_DIR
   std::optional<std::uint32_t> seed;
+  std::string shard;  // i/n
 };
 
 
@@ -51,11 +54,11 @@ int run_run(const RunArgs& a) {
   options.suites = a.suites;
   options.instrument = a.instrument || a.instrument_only;
   options.timed = !a.instrument_only;
+  // The callgrind profiles are kept beside the bundle: run.json → run.profiles/.
+  if (options.instrument) options.profiles_dir = profiles_dir_of(a.out);
   options.runner = a.runner;
-  if (a.timeout_seconds) {
-    if (!(*a.timeout_seconds > 0)) throw Error(fmt::format("running suites: --timeout {} must be positive", *a.timeout_seconds));
-    options.timeout = std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::duration<double>(*a.timeout_seconds));
-  }
+  if (!a.shard.empty()) options.shard = parse_shard(a.shard);
+  if (a.timeout_seconds) options.timeout = timeout_from_seconds(*a.timeout_seconds);
 
   // The output's directory is made before the suites run, so that a bad
   // --out is found in a second rather than after the benchmarks.
@@ -124,6 +127,11 @@ void add_run(CLI::App& app, Action& action) {
       ->type_name("BASE_BUILD_DIR HEAD_BUILD_DIR")
       ->excludes(build_dir)
       ->excludes(instrument_only);
+  cmd->add_option("--shard", args->shard,
+                  "run shard i of n: the benchmarks whose name hashes to i (docs/sharding.md); join the n bundles "
+                  "with gate merge")
+      ->type_name("I/N")
+      ->excludes(ab);
   cmd->add_option("--seed", args->seed, "with --ab: seed of the schedule (suite order, which build starts), to replay it")
       ->needs(ab);
   cmd->callback([args, &action] { action = [args] { return run_run(*args); }; });

@@ -20,5 +20,6 @@ void add_runner(CLI::App& app, Action& action);
 void add_run(CLI::App& app, Action& action);
 void add_calibrate(CLI::App& app, Action& action);
 void add_report(CLI::App& app, Action& action);
+void add_explain(CLI::App& app, Action& action);
 
 }  // namespace gate::cli

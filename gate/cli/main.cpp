@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
   gate::cli::add_run(app, action);
   gate::cli::add_calibrate(app, action);
   gate::cli::add_report(app, action);
+  gate::cli::add_explain(app, action);
 
   try {
     app.parse(argc, argv);

@@ -423,6 +423,7 @@ class Parser {
   ComplexityFit complexity_fit();
   std::vector<Suite> suites(std::string_view what);
   AbRun ab();
+  Shard shard();
 
   JsonReader m_r;
 };
@@ -692,6 +693,26 @@ AbRun Parser::ab() {
   return ab;
 }
 
+Shard Parser::shard() {
+  std::size_t at = m_r.value_offset();
+  expect(JsonType::object, "shard");
+  std::optional<int> index;
+  std::optional<int> count;
+  members([&](const std::string& key, std::size_t) {
+    if (key == "index") {
+      index = small_int(key, 1);
+    } else if (key == "count") {
+      count = small_int(key, 1);
+    } else {
+      m_r.skip_value();
+    }
+  });
+  require(index.has_value(), at, "'shard'", "index");
+  require(count.has_value(), at, "'shard'", "count");
+  if (*index > *count) m_r.fail_at(at, fmt::format("shard {}/{}: the index is beyond the count", *index, *count));
+  return Shard{*index, *count};
+}
+
 RunBundle Parser::bundle() {
   RunBundle bundle;
   std::size_t at = m_r.value_offset();
@@ -710,6 +731,8 @@ RunBundle Parser::bundle() {
       have_suites = true;
     } else if (key == "ab") {
       bundle.ab = ab();
+    } else if (key == "shard") {
+      bundle.shard = shard();
     } else {
       m_r.skip_value();  // schema and schema_version were checked by check_header
     }
@@ -760,6 +783,12 @@ std::string write_bundle(const RunBundle& bundle) {
   o.string("time", bundle.time);
   write_suites(o.key("suites"), bundle.suites, 1);
   if (bundle.ab) write_ab(o.key("ab"), *bundle.ab, 1);
+  if (bundle.shard) {
+    ObjectOut shard(o.key("shard"), 1, false);
+    shard.integer("index", bundle.shard->index);
+    shard.integer("count", bundle.shard->count);
+    shard.close();
+  }
   o.close();
   w.out += '\n';
   return std::move(w.out);

@@ -56,6 +56,19 @@ ordered_json verdict_json(const detail::Row& r) {
   o["spread"] = optional_number(v.spread);
   o["note"] = r.note;
   o["notes"] = v.notes;
+  if (!v.functions.empty()) {
+    ordered_json functions = ordered_json::array();
+    for (const auto& f : v.functions) {
+      functions.push_back({{"function", f.name},
+                           {"file", f.file},
+                           {"event", v.functions_event},
+                           {"baseline_self", f.base_self},
+                           {"contender_self", f.contender_self},
+                           {"baseline_inclusive", f.base_inclusive},
+                           {"contender_inclusive", f.contender_inclusive}});
+    }
+    o["functions"] = std::move(functions);
+  }
   if (v.confirmation) {
     const Confirmation& c = *v.confirmation;
     o["confirmation"] = {{"status", to_string(c.status)},         {"test", to_string(c.test)},

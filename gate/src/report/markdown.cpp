@@ -5,6 +5,7 @@
 #include <fmt/core.h>
 
 #include "gate/report/report.hpp"
+#include "gate/report/profile_diff.hpp"
 #include "report/rows.hpp"
 #include "report/text.hpp"
 
@@ -23,13 +24,24 @@ std::string_view icon(const detail::Row& r) {
   }
 }
 
+/// The functions a regressed callgrind metric grew in, collapsed in the note cell.
+std::string functions(const Verdict& v) {
+  if (v.functions.empty()) return {};
+  std::string out = fmt::format("<details><summary>where the {} grew</summary>", markdown_text(v.functions_event));
+  for (const auto& f : v.functions) {
+    out += fmt::format("<br>`{:+.0f}` {} ({} → {})", f.self_delta(), markdown_text(f.name), format_count(f.base_self),
+                       format_count(f.contender_self));
+  }
+  return out + "</details>";
+}
+
 std::string row(const detail::Row& r) {
   using detail::markdown_text;
   return fmt::format("| {} {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n", icon(r), r.status,
                      markdown_text(r.name), markdown_text(r.metric), markdown_text(r.statistic),
                      markdown_text(r.baseline), markdown_text(r.contender),
                      r.change.empty() ? "" : "**" + r.change + "**", markdown_text(r.threshold), r.p, r.q, r.n,
-                     markdown_text(r.note));
+                     markdown_text(r.note) + functions(*r.verdict));
 }
 
 constexpr std::string_view k_table_head =

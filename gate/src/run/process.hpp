@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <optional>
@@ -49,7 +50,15 @@ struct ProcessResult {
   std::string err_tail;    ///< the last stderr_tail_bytes of stderr
   bool err_truncated = false;  ///< stderr was longer than what is kept
   std::string start_error;     ///< for failed_to_start: "no such file or directory"
+  /// From the child's start to its end (measured beside it, so that the
+  /// gate's own work does not add to it).
   std::chrono::nanoseconds elapsed{0};
+  /// The child's peak resident set in bytes (wait4's ru_maxrss: the largest
+  /// of the child and of the descendants it waited for); unset when the
+  /// kernel gave none.
+  std::optional<std::uint64_t> peak_rss_bytes;
+  std::chrono::microseconds user_cpu{0};    ///< CPU time in user mode, the child and its waited-for descendants
+  std::chrono::microseconds system_cpu{0};  ///< CPU time in the kernel, likewise
 
   /// True when the child exited with status 0.
   [[nodiscard]] bool succeeded() const { return ending == Ending::exited && exit_code == 0; }
@@ -59,10 +68,13 @@ struct ProcessResult {
 };
 
 /// Runs the child in a process group of its own, stdin from /dev/null,
-/// stdout and stderr into pipes, and waits for it. Descendants still alive
-/// when the child ends (or when it is killed) are killed with the group, so
-/// that nothing keeps running or holds the pipes open. The child also dies
-/// if the gate dies (PR_SET_PDEATHSIG). Never throws for the child's
+/// stdout and stderr into pipes, and waits for it. The child runs under a
+/// guard process, its subreaper (PR_SET_CHILD_SUBREAPER): when the child
+/// ends or is killed, its group and every descendant still alive — even one
+/// that left the group with setsid — are killed and reaped before this
+/// returns, so that nothing keeps running or holds the pipes open. When the
+/// gate itself ends or is killed, even with SIGKILL, the guard sees its
+/// lifeline pipe close and does the same. Never throws for the child's
 /// behaviour; throws gate::Error only when the gate itself cannot create
 /// pipes or fork.
 [[nodiscard]] ProcessResult run_process(const ProcessSpec& spec);

@@ -13,6 +13,7 @@
 
 #include "gate/error.hpp"
 #include "gate/formats/bundle.hpp"
+#include "gate/formats/callgrind_profile.hpp"
 #include "gate/formats/noise_file.hpp"
 #include "gate/formats/runner_file.hpp"
 #include "gate/model/names.hpp"
@@ -20,6 +21,7 @@
 #include "gate/judge/waivers.hpp"
 #include "gate/store/change_commits.hpp"
 #include "gate/store/runner.hpp"
+#include "gate/workflow/explain.hpp"
 #include "gate/workflow/confirm.hpp"
 #include "gate/workflow/merge.hpp"
 
@@ -253,6 +255,8 @@ Comparison run_compare(const CompareRequest& r) {
                               r.files[0].string()));
     }
     c = compare_ab(bundle, policy, r.options);
+    const auto profiles = profiles_dir_of(r.files[0]);
+    attach_profile_diffs(c, profiles / "base", profiles / "head");
   } else if (r.files.size() == 2) {
     const Policy policy = local_policy(r.policy);
     RunBundle baseline = read_results(r.files[0]);
@@ -263,6 +267,7 @@ Comparison run_compare(const CompareRequest& r) {
     // against it are suspects, as against baselines/<runner>/ at a ref.
     options.stored_baseline = baseline.stored;
     c = compare(baseline, contender, policy, options);
+    attach_profile_diffs(c, profiles_dir_of(r.files[0]), profiles_dir_of(r.files[1]));
     if (!mismatch.empty()) {
       const std::string note = fmt::format("runner mismatch allowed: fingerprints differ in {}", fmt::join(mismatch, ", "));
       c.notices.insert(c.notices.begin(), note);

@@ -1,21 +1,101 @@
-// gate/src/workflow/merge.cpp — results files merged into one bundle.
+// gate/src/workflow/merge.cpp — results files merged into one bundle: whole
+// suites from several files, and the shards of `gate run --shard i/n` joined
+// suite by suite.
 #include "gate/workflow/merge.hpp"
 
 #include <fmt/core.h>
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <system_error>
 #include <map>
 #include <string>
 
 #include "gate/error.hpp"
+#include "gate/formats/callgrind_profile.hpp"
 #include "gate/store/runner.hpp"
 
 namespace gate {
+namespace {
+
+/// Every shard of the count once: refuses a count that differs, a shard
+/// given twice and a shard that is missing, naming the files.
+void check_shards(const std::vector<RunBundle>& parts) {
+  std::map<int, std::string> seen;  // index → file
+  const RunBundle* first = nullptr;
+  for (const auto& part : parts) {
+    if (!part.shard) continue;
+    if (first == nullptr) first = &part;
+    if (part.shard->count != first->shard->count) {
+      throw Error(fmt::format("merging '{}': it is shard {} but '{}' is shard {} — shards of different splits",
+                              part.source, to_string(*part.shard), first->source, to_string(*first->shard)));
+    }
+    auto [it, inserted] = seen.emplace(part.shard->index, part.source);
+    if (!inserted) {
+      throw Error(fmt::format("merging '{}': shard {} is also in '{}' — overlapping shards", part.source,
+                              to_string(*part.shard), it->second));
+    }
+  }
+  if (first == nullptr) return;
+  std::vector<std::string> missing;
+  for (int i = 1; i <= first->shard->count; ++i) {
+    if (!seen.contains(i)) missing.push_back(to_string(Shard{i, first->shard->count}));
+  }
+  if (!missing.empty()) {
+    throw Error(fmt::format("merging shards: shard{} {} missing ({} of {} given) — merge all of them",
+                            missing.size() == 1 ? "" : "s", fmt::join(missing, ", "), seen.size(),
+                            first->shard->count));
+  }
+}
+
+/// Adds one shard's part of a suite to the part joined so far.
+void join_suite(Suite& into, const std::string& into_source, const Suite& part, const std::string& part_source) {
+  const std::string a = into.binary ? into.binary->text_hash : std::string();
+  const std::string b = part.binary ? part.binary->text_hash : std::string();
+  if (a != b) {
+    throw Error(fmt::format("merging '{}': suite '{}' was measured from another binary than in '{}' (code hash {} "
+                            "there, {} here) — shards must run the same build",
+                            part_source, part.name, into_source, a.empty() ? "unknown" : a,
+                            b.empty() ? "unknown" : b));
+  }
+  for (const auto& benchmark : part.benchmarks) {
+    if (into.find(benchmark.name) != nullptr) {
+      throw Error(fmt::format("merging '{}': benchmark '{}' of suite '{}' is also in '{}' — overlapping shards",
+                              part_source, benchmark.name, part.name, into_source));
+    }
+    into.benchmarks.push_back(benchmark);
+  }
+  into.complexity.insert(into.complexity.end(), part.complexity.begin(), part.complexity.end());
+  for (const auto& [key, value] : part.context) into.context.emplace(key, value);
+  if (part.failure) into.failure = into.failure ? *into.failure + "\n" + *part.failure : *part.failure;
+}
+
+}  // namespace
+
+void merge_profiles(const std::vector<std::filesystem::path>& files, const std::filesystem::path& out) {
+  const auto target = profiles_dir_of(out);
+  for (const auto& f : files) {
+    const auto dir = profiles_dir_of(f);
+    std::error_code ec;
+    if (!std::filesystem::is_directory(dir, ec)) continue;
+    std::filesystem::create_directories(target, ec);
+    if (!ec) {
+      std::filesystem::copy(dir, target,
+                            std::filesystem::copy_options::recursive | std::filesystem::copy_options::overwrite_existing,
+                            ec);
+    }
+    if (ec) {
+      throw Error(fmt::format("merging the profiles of '{}' into '{}': {}", f.string(), target.string(), ec.message()));
+    }
+  }
+}
 
 RunBundle merge_results(const std::vector<RunBundle>& parts) {
+  check_shards(parts);
   RunBundle out;
   std::map<std::string, std::string> suite_source;
   std::vector<std::string> sources;
+  std::string commit_source;
   for (const auto& part : parts) {
     sources.push_back(part.source);
     if (out.runner.id.empty() && !part.runner.id.empty()) {
@@ -28,15 +108,32 @@ RunBundle merge_results(const std::vector<RunBundle>& parts) {
                                 diff.empty() ? "" : fmt::format(" (differs in {})", fmt::join(diff, ", "))));
       }
     }
-    if (out.commit.empty()) out.commit = part.commit;
+    if (part.shard && !part.commit.empty() && !out.commit.empty() && part.commit != out.commit) {
+      throw Error(fmt::format("merging '{}': shard {} was measured at commit {}, '{}' at {}", part.source,
+                              to_string(*part.shard), part.commit, commit_source, out.commit));
+    }
+    if (out.commit.empty()) {
+      out.commit = part.commit;
+      commit_source = part.source;
+    }
     if (out.ref.empty()) out.ref = part.ref;
     if (out.time.empty()) out.time = part.time;
     for (const auto& suite : part.suites) {
       auto [it, inserted] = suite_source.emplace(suite.name, part.source);
-      if (!inserted) {
+      if (inserted) {
+        out.suites.push_back(suite);
+        continue;
+      }
+      // The same suite twice is a shard's part of it, or a mistake.
+      const RunBundle* other = nullptr;
+      for (const auto& p : parts) {
+        if (p.source == it->second) other = &p;
+      }
+      if (!part.shard || other == nullptr || !other->shard) {
         throw Error(fmt::format("merging '{}': suite '{}' is also in '{}'", part.source, suite.name, it->second));
       }
-      out.suites.push_back(suite);
+      auto joined = std::find_if(out.suites.begin(), out.suites.end(), [&](const Suite& s) { return s.name == suite.name; });
+      join_suite(*joined, it->second, suite, part.source);
     }
   }
   out.source = sources.size() == 1 ? sources.front() : fmt::format("{}", fmt::join(sources, " + "));

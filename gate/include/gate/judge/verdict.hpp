@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "gate/model/profile.hpp"
 #include "gate/model/run_bundle.hpp"
 #include "gate/model/statistic.hpp"
 #include "gate/policy/policy.hpp"
@@ -128,6 +129,11 @@ struct Verdict {
   std::optional<Confirmation> confirmation;
   /// Set when a waiver accepted this verdict (Status::accepted).
   std::optional<Acceptance> acceptance;
+  /// A regressed callgrind metric whose profiles were kept on both sides:
+  /// the functions whose self count of `functions_event` grew most, largest
+  /// first, per iteration (workflow/explain.hpp). Empty otherwise.
+  std::vector<FunctionDelta> functions;
+  std::string functions_event;  ///< "Ir", "D1mr", ...; empty when `functions` is
 
   /// The notes joined with "; ".
   [[nodiscard]] std::string note() const;

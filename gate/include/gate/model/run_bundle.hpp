@@ -10,6 +10,8 @@
 #include <string_view>
 #include <vector>
 
+#include "gate/model/shard.hpp"
+
 namespace gate {
 
 /// Which way is better for a metric: time and misses lower, rates higher.
@@ -135,6 +137,9 @@ struct RunBundle {
   bool stored = false;
   /// Set for a same-job A/B run: the base side; `suites` is then the head side.
   std::optional<AbRun> ab;
+  /// Set for `gate run --shard i/n`: the part of the benchmarks this run
+  /// measured (model/shard.hpp). `gate merge` joins all n into one bundle.
+  std::optional<Shard> shard;
 
   [[nodiscard]] const Suite* find(std::string_view suite_name) const;
 };

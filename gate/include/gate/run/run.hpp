@@ -28,6 +28,15 @@ inline constexpr int k_min_repetitions = 9;
 /// significance after the false discovery rate control.
 inline constexpr int k_min_ab_rounds = 15;
 
+/// The longest timeout a run accepts (--timeout, RunOptions::timeout): a
+/// suite that needs more than a week is not a benchmark.
+inline constexpr std::chrono::seconds k_max_timeout{7 * 24 * 3600};
+
+/// `seconds` (from the command line) as a timeout. Throws gate::Error
+/// unless 0 < seconds <= k_max_timeout: zero, negative, NaN and infinite
+/// values are refused, never turned into a deadline in the past.
+[[nodiscard]] std::chrono::nanoseconds timeout_from_seconds(double seconds);
+
 /// The fixed geometry callgrind simulates, so that the counts do not depend
 /// on the host's caches: I1 and D1 32 KiB 8-way, LL 8 MiB 16-way, 64-byte lines.
 inline constexpr std::string_view k_callgrind_i1 = "32768,8,64";
@@ -84,14 +93,25 @@ struct RunOptions {
   /// least 1), with a notice when below k_min_repetitions.
   std::optional<int> repetitions;
   std::string filter;               ///< --benchmark_filter; empty runs all
+  /// Runs only this shard's benchmarks of each suite (in_shard of their
+  /// names, after the filter), by Google Benchmark's filter; a suite with
+  /// none in the shard is left out with a notice. The bundle records it.
+  std::optional<Shard> shard;
   /// Names of the policy's suites (or product binaries) to run; empty runs all.
   std::vector<std::string> suites;
   /// Also measure the sizes of the policy's product binaries ("binaries").
   bool products = true;
-  /// Replaces every suite's timeout from the policy.
+  /// Replaces every suite's timeout from the policy; 0 < timeout <=
+  /// k_max_timeout, else run_suites() and run_ab() refuse it.
   std::optional<std::chrono::nanoseconds> timeout;
   bool timed = true;        ///< the timed pass: real_time, cpu_time, counters, memory
   bool instrument = false;  ///< the callgrind pass: deterministic counters
+  /// With `instrument`: the folder where each benchmark's callgrind profile
+  /// is kept, gzip-compressed, at profile_path(profiles_dir, suite,
+  /// benchmark) (formats/callgrind_profile.hpp); A/B runs keep each build's
+  /// under "base/" and "head/". Each suite's folder is replaced. Empty: the
+  /// profiles are not kept.
+  std::filesystem::path profiles_dir;
   /// Runner id (--runner); unset: GATE_RUNNER, else derived (resolve_runner).
   std::optional<std::string> runner;
   /// Any directory inside the git repository whose HEAD the results are

@@ -2,6 +2,7 @@
 // (one per shard or per job) as one run bundle.
 #pragma once
 
+#include <filesystem>
 #include <vector>
 
 #include "gate/model/run_bundle.hpp"
@@ -9,9 +10,21 @@
 namespace gate {
 
 /// Several result files (shards, or one file per suite) as one bundle. The
-/// runner, commit and time come from the first file that has them; a suite
-/// present twice is an error naming both files; runners that disagree are an
-/// error naming the fingerprint fields.
+/// runner, commit and time come from the first file that has them; runners
+/// that disagree are an error naming the fingerprint fields. A suite present
+/// twice is an error naming both files, unless both are shards of
+/// `gate run --shard i/n`: then their benchmarks are joined. Shards must be
+/// complete and of one split — every i of the same n exactly once — of one
+/// commit, and a suite's parts must come from the same binary (equal code
+/// hash) and share no benchmark; each refusal names the files.
 [[nodiscard]] RunBundle merge_results(const std::vector<RunBundle>& parts);
+
+/// Copies the kept callgrind profiles beside each of `files` (their
+/// profiles_dir_of folders, where there are any) into the folder beside
+/// `out`, so that `gate explain` finds every shard's profiles beside the
+/// merged bundle. Shards hold different benchmarks, so nothing collides; a
+/// file copied later replaces one of the same name. Throws gate::Error when
+/// a copy fails.
+void merge_profiles(const std::vector<std::filesystem::path>& files, const std::filesystem::path& out);
 
 }  // namespace gate

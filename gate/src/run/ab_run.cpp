@@ -1,0 +1,276 @@
+// gate/src/run/ab_run.cpp — same-job A/B runs: the chosen suites from two
+// builds, interleaved round by round in a seeded random schedule, each round's
+// samples tagged with it, both sides in one bundle.
+#include <algorithm>
+#include <array>
+#include <numeric>
+#include <random>
+#include <system_error>
+
+#include <fmt/core.h>
+
+#include "gate/error.hpp"
+#include "gate/run/run.hpp"
+#include "gate/store/runner.hpp"
+#include "run/run_setup.hpp"
+#include "run/suite_runner.hpp"
+
+namespace gate {
+
+using detail::SuiteRunner;
+using detail::Valgrind;
+using detail::WorkDir;
+using std::chrono::nanoseconds;
+
+namespace {
+
+/// One build's side of one suite in an A/B run.
+struct AbSide {
+  std::filesystem::path binary;
+  bool present = false;  ///< the build has the suite's binary
+  detail::Listed listed;
+  Suite suite;
+};
+
+/// One suite of an A/B run: both sides and the schedule.
+struct AbEntry {
+  const SuiteSpec* spec = nullptr;
+  AbSide base;
+  AbSide head;
+  bool active = true;   ///< still running rounds: no failure on either side yet
+  bool base_starts = true;  ///< the side that runs first in odd rounds
+  std::string first;    ///< 'b' or 'h' per round run
+};
+
+
+/// Appends one A/B round's results to a build's side: every sample gets
+/// its round, so that pairs are made by round whatever a benchmark did in
+/// the other rounds. The context is the first round's; complexity fits
+/// are kept from every round, each with its round; an error is kept from
+/// the first round that had it.
+void append_round(Suite& side, Suite round_results, int round) {
+  if (side.context.empty()) side.context = std::move(round_results.context);
+  for (auto& fit : round_results.complexity) {
+    fit.round = round;
+    side.complexity.push_back(std::move(fit));
+  }
+  for (auto& b : round_results.benchmarks) {
+    auto it = std::find_if(side.benchmarks.begin(), side.benchmarks.end(),
+                           [&](const Benchmark& x) { return x.name == b.name; });
+    if (it == side.benchmarks.end()) {
+      Benchmark fresh;
+      fresh.name = b.name;
+      fresh.threads = b.threads;
+      side.benchmarks.push_back(std::move(fresh));
+      it = std::prev(side.benchmarks.end());
+    }
+    Benchmark& into = *it;
+    into.label = b.label;
+    into.iterations = b.iterations;
+    into.repetitions += b.repetitions;
+    if (b.error && !into.error) into.error = b.error;
+    if (b.skipped && !into.skipped) into.skipped = b.skipped;
+    for (auto& m : b.metrics) {
+      Metric* target = into.metric(m.name);
+      if (target == nullptr) {
+        Metric fresh;
+        fresh.name = m.name;
+        fresh.unit = m.unit;
+        fresh.direction = m.direction;
+        fresh.kind = m.kind;
+        into.metrics.push_back(std::move(fresh));
+        target = &into.metrics.back();
+      }
+      for (double x : m.samples) {
+        target->samples.push_back(x);
+        target->rounds.push_back(round);
+      }
+    }
+  }
+}
+
+/// One round of a same-job A/B run: every benchmark of the suite once
+/// (one repetition, no interleaving, so that a benchmark sits at the same
+/// place in both builds' runs), the samples appended to `side` tagged
+/// with `round`. Returns the failure, empty when none. `label` names the
+/// step in progress displays ("bench_x: base, round 3/15").
+std::string ab_round(SuiteRunner& runner, const SuiteSpec& spec, const std::filesystem::path& binary,
+                     nanoseconds timeout, const detail::Listed& listed, const std::string& label, int round,
+                     Suite& side) {
+  SuiteRunner::TimedRun run = runner.timed_run(spec, label, binary, timeout, listed, 1, false);
+  if (run.outcome == SuiteRunner::Outcome::nothing_matched) return {};
+  if (run.measured) append_round(side, std::move(*run.measured), round);
+  return run.failure.value_or(std::string());
+}
+
+}  // namespace
+
+RunBundle run_ab(const Policy& policy, const AbOptions& options, RunObserver* observer) {
+  const RunOptions& run = options.run;
+  if (!run.timed) throw Error("running an a/b pair: --instrument-only measures no time to pair — drop it, or use --instrument");
+  if (options.base_build_dir.empty()) throw Error("running an a/b pair: no base build directory given");
+  // Sizes are not paired: product binaries are measured by a plain run.
+  RunOptions suites_only = run;
+  suites_only.products = false;
+  const auto chosen = detail::chosen_suites(policy, suites_only);
+  // Pairs need more rounds than unpaired repetitions: with 10 pairs the
+  // signed-rank test's smallest p is 0.002, which the false discovery rate
+  // control over a few dozen benchmarks pushes above alpha (measured: nothing
+  // was caught, even at +100%). Without --repetitions, A/B runs at least
+  // k_min_ab_rounds rounds.
+  RunOptions paired = run;
+  if (!paired.repetitions) paired.repetitions = std::max(policy.defaults.repetitions, k_min_ab_rounds);
+  const int rounds = detail::choose_repetitions(policy, paired, observer);
+  detail::check_timeout(run.timeout);
+  detail::check_filter(run.filter);
+  (void)resolve_runner(run.runner);
+  std::optional<Valgrind> valgrind;
+  if (run.instrument) valgrind = detail::find_valgrind();
+  std::error_code ec;
+  if (std::filesystem::equivalent(options.base_build_dir, run.build_dir, ec) && observer != nullptr) {
+    observer->notice(fmt::format("base and head are the same build ('{}'): an A/A run, which measures the noise",
+                                 run.build_dir.string()));
+  }
+
+  RunBundle bundle;
+  bundle.time = iso8601_utc(std::chrono::system_clock::now());
+  WorkDir work;
+  SuiteRunner runner(run, 1, valgrind, work, observer);
+
+  // Which build has which suite. A suite missing from the base build is new
+  // in the head build (judged as new); missing from the head build it is a
+  // failed suite, as in a plain run. A build that has none of the suites is
+  // a wrong directory, refused before anything runs.
+  std::vector<AbEntry> entries;
+  std::size_t base_present = 0;
+  std::size_t head_present = 0;
+  for (const SuiteSpec* spec : chosen) {
+    AbEntry e;
+    e.spec = spec;
+    e.base.binary = SuiteRunner::resolve(*spec, options.base_build_dir);
+    e.head.binary = SuiteRunner::resolve(*spec, run.build_dir);
+    e.base.present = !SuiteRunner::missing_binary(*spec, e.base.binary);
+    e.head.present = !SuiteRunner::missing_binary(*spec, e.head.binary);
+    e.base.suite.name = e.head.suite.name = spec->name;
+    base_present += e.base.present ? 1 : 0;
+    head_present += e.head.present ? 1 : 0;
+    entries.push_back(std::move(e));
+  }
+  auto none_found = [&](const char* side, const std::filesystem::path& dir) {
+    std::string looked;
+    for (const SuiteSpec* spec : chosen) looked += (looked.empty() ? "" : ", ") + spec->binary;
+    return Error(fmt::format("running an a/b pair: the {} build '{}' has none of the suite binaries ({}) — build it, "
+                             "or check the directory",
+                             side, dir.string(), looked));
+  };
+  if (base_present == 0) throw none_found("base", options.base_build_dir);
+  if (head_present == 0) throw none_found("head", run.build_dir);
+
+  const std::uint32_t seed = options.seed ? *options.seed : std::random_device{}();
+  std::mt19937 rng(seed);
+  for (auto& e : entries) {
+    const nanoseconds timeout = run.timeout.value_or(e.spec->timeout);
+    if (!e.head.present) {
+      e.head.suite.failure = *SuiteRunner::missing_binary(*e.spec, e.head.binary) +
+                             " in the head build — build it, or check the directory";
+      e.active = false;
+    } else if (!e.base.present) {
+      runner.notice(fmt::format("suite '{}': {} in the base build: its benchmarks are new", e.spec->name,
+                                *SuiteRunner::missing_binary(*e.spec, e.base.binary)));
+    }
+    for (auto [side, label] : {std::pair{&e.base, "base"}, std::pair{&e.head, "head"}}) {
+      if (!side->present) continue;
+      side->suite.binary = runner.size_of(*e.spec, side->binary, e.spec->name + " (" + label + ")");
+      if (!e.active) continue;
+      auto listing = runner.list(*e.spec, side->binary, timeout);
+      if (listing.failure) {
+        side->suite.failure = *listing.failure;
+        e.active = false;
+      }
+      side->listed = listing.names;
+    }
+    // A filter that leaves a suite nothing in either build drops it, as in a plain run.
+    const bool head_none = e.head.listed && e.head.listed->empty();
+    const bool base_none = !e.base.present || (e.base.listed && e.base.listed->empty());
+    if (e.active && !run.filter.empty() && head_none && base_none) {
+      runner.notice(fmt::format("suite '{}': no benchmark matches the filter '{}'; not run", e.spec->name, run.filter));
+      e.spec = nullptr;
+    }
+    e.base_starts = (rng() & 1u) == 0;
+  }
+  std::erase_if(entries, [](const AbEntry& e) { return e.spec == nullptr; });
+  if (entries.empty()) {
+    throw Error(fmt::format("running an a/b pair: no benchmark of any suite matches the filter '{}'", run.filter));
+  }
+
+  // The schedule: in every round the suites in a fresh random order, and for
+  // each suite both builds back to back, so that whatever the machine does
+  // during those seconds it does to both halves of the pair. Which build goes
+  // first alternates from round to round (starting at random per suite), so
+  // that a warm cache or a frequency step after the first run favours each
+  // build equally often.
+  auto runs = [](const AbSide& side) { return side.present && !(side.listed && side.listed->empty()); };
+  std::size_t steps = 0;
+  for (const auto& e : entries) {
+    if (e.active) steps += static_cast<std::size_t>(rounds) * ((runs(e.base) ? 1 : 0) + (runs(e.head) ? 1 : 0));
+  }
+  std::size_t step = 0;
+  std::vector<std::size_t> order(entries.size());
+  std::iota(order.begin(), order.end(), 0);
+  for (int round = 1; round <= rounds; ++round) {
+    std::shuffle(order.begin(), order.end(), rng);
+    for (std::size_t i : order) {
+      AbEntry& e = entries[i];
+      if (!e.active) continue;
+      const nanoseconds timeout = run.timeout.value_or(e.spec->timeout);
+      const bool base_first = (round % 2 == 1) == e.base_starts;
+      e.first += base_first && e.base.present ? 'b' : 'h';
+      const std::array<std::pair<AbSide*, const char*>, 2> sides = {
+          base_first ? std::pair{&e.base, "base"} : std::pair{&e.head, "head"},
+          base_first ? std::pair{&e.head, "head"} : std::pair{&e.base, "base"}};
+      for (auto [side, label] : sides) {
+        if (!runs(*side)) continue;
+        runner.set_position(step++, steps);
+        std::string failure =
+            ab_round(runner, *e.spec, side->binary, timeout, side->listed,
+                            fmt::format("{}: {}, round {}/{}", e.spec->name, label, round, rounds), round, side->suite);
+        if (!failure.empty()) {
+          side->suite.failure = fmt::format("round {} of {}: {}", round, rounds, failure);
+          e.active = false;  // the pairs of this suite are broken: it cannot be judged
+          break;
+        }
+      }
+    }
+  }
+  if (run.instrument) {
+    std::size_t passes = 0;
+    for (const auto& e : entries) passes += e.active ? (e.base.present ? 2 : 1) : 0;
+    std::size_t pass = 0;
+    for (auto& e : entries) {
+      if (!e.active) continue;
+      const nanoseconds timeout = run.timeout.value_or(e.spec->timeout);
+      for (AbSide* side : {&e.base, &e.head}) {
+        if (!side->present) continue;
+        runner.set_position(pass++, passes);
+        runner.set_profile_side(side == &e.base ? "base" : "head");
+        (void)runner.instrumented_pass(*e.spec, side->binary, timeout, side->listed, side->suite);
+      }
+    }
+  }
+
+  AbRun ab;
+  ab.base_build_dir = options.base_build_dir.string();
+  ab.head_build_dir = run.build_dir.string();
+  ab.rounds = rounds;
+  ab.seed = seed;
+  for (auto& e : entries) {
+    if (!e.first.empty()) ab.first[e.spec->name] = e.first;
+    if (e.base.present) ab.base_suites.push_back(std::move(e.base.suite));
+    bundle.suites.push_back(std::move(e.head.suite));
+  }
+  bundle.ab = std::move(ab);
+  detail::stamp(bundle, run);
+  return bundle;
+}
+
+}  // namespace gate
