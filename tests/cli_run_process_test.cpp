@@ -188,7 +188,9 @@ BOOST_AUTO_TEST_CASE(a_suite_that_reports_benchmarks_its_listing_does_not_name_f
   // What it measured is kept beside the failure.
   auto bundle = json::parse(gate::test::read_file(dir / "run.json"));
   BOOST_TEST(bundle["suites"][0].contains("failure"));
-  BOOST_TEST(bundle["suites"][0]["benchmarks"].size() == 2u);
+  std::size_t measured = 0;
+  for (const auto& b : bundle["suites"][0]["benchmarks"]) measured += b["name"].get<std::string>().rfind("BM_Sum/", 0) == 0 ? 1 : 0;
+  BOOST_TEST(measured == 2u);
 
   // The honest suite passes the same check.
   auto honest = run_gate({"run", "--policy", policy_for(dir, gate::test::programs::good_bench), "--out",

@@ -1,9 +1,16 @@
 // benchsuite/harness/src/harness.cpp — MeasuredScope and the suites' main.
 #include "perfgate/harness.hpp"
 
+#include <fcntl.h>
 #include <malloc.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
+#include <algorithm>
 #include <cctype>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
 #include <limits>
 #include <iostream>
 #include <memory>
@@ -29,6 +36,116 @@ std::string hw_counters_context() {
   }
   const HwCounterStatus& status = hw_counter_status();
   return status.available ? "available" : "unsupported: " + status.reason;
+}
+
+// --- the resident set per benchmark --------------------------------------------
+//
+// Linux keeps a process's peak resident set (VmHWM in /proc/self/status) and
+// lets the process reset it to the current resident set by writing "5" to
+// /proc/self/clear_refs (since Linux 4.0). Reset before a benchmark's loop and
+// read after it, VmHWM is that benchmark's peak, setup that is still resident
+// included. Where the reset is refused or has no effect (an old kernel, a
+// read-only /proc), reading VmHWM would give the whole process's peak so far:
+// a wrong number for every benchmark after the largest. Then nothing is
+// reported, and the context and one line on stderr say why.
+//
+// The reset also lowers what the kernel reports to the parent when the
+// process ends (wait4's ru_maxrss, the gate's peak_rss of the whole suite):
+// the kernel keeps one high-water mark. So the harness notes the mark before
+// every reset, and before the suite exits brings the resident set back up to
+// the largest mark it noted, for a moment, so that the kernel's account of
+// the process's peak is whole again (page granularity).
+
+// A field of /proc/self/status in bytes ("VmHWM:	  1528 kB"); -1 when absent.
+long long status_bytes(const char* field) {
+  std::ifstream in("/proc/self/status");
+  std::string line;
+  const std::size_t n = std::strlen(field);
+  while (std::getline(in, line)) {
+    if (line.compare(0, n, field) == 0 && line.size() > n && line[n] == ':') {
+      return std::atoll(line.c_str() + n + 1) * 1024;
+    }
+  }
+  return -1;
+}
+
+// The largest VmHWM noted before a reset: the process's peak so far.
+long long& process_peak() {
+  static long long peak = 0;
+  return peak;
+}
+
+void note_process_peak() { process_peak() = std::max(process_peak(), status_bytes("VmHWM")); }
+
+// Touches enough fresh pages that the resident set reaches the noted peak,
+// then gives them back: the kernel's high-water mark is the process's again.
+void restore_process_peak() {
+  const long long hwm = status_bytes("VmHWM");
+  const long long rss = status_bytes("VmRSS");
+  if (hwm < 0 || rss < 0 || process_peak() <= hwm) {
+    return;
+  }
+  const long page = ::sysconf(_SC_PAGESIZE) > 0 ? ::sysconf(_SC_PAGESIZE) : 4096;
+  const auto bytes = static_cast<std::size_t>(process_peak() - rss);
+  void* block = ::mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (block == MAP_FAILED) {
+    return;
+  }
+  auto* bytes_of = static_cast<volatile char*>(block);
+  for (std::size_t i = 0; i < bytes; i += static_cast<std::size_t>(page)) {
+    bytes_of[i] = 1;
+  }
+  ::munmap(block, bytes);
+}
+
+// Empty when the reset worked, else why not.
+std::string reset_peak_rss() {
+  const int fd = ::open("/proc/self/clear_refs", O_WRONLY | O_CLOEXEC);
+  if (fd < 0) {
+    return std::string("cannot open /proc/self/clear_refs: ") + std::strerror(errno);
+  }
+  const bool written = ::write(fd, "5", 1) == 1;
+  const int error = errno;
+  ::close(fd);
+  if (!written) {
+    return std::string("cannot write /proc/self/clear_refs: ") + std::strerror(error);
+  }
+  return {};
+}
+
+struct RssStatus {
+  bool available = false;
+  std::string reason;  // why not, when not
+};
+
+// Tried once: 8 MiB mapped, touched and unmapped leave VmHWM at least that
+// far above VmRSS; a reset that works brings it back down.
+RssStatus probe_peak_rss() {
+  if (status_bytes("VmHWM") < 0 || status_bytes("VmRSS") < 0) {
+    return {false, "/proc/self/status has no VmHWM or VmRSS"};
+  }
+  process_peak() = status_bytes("VmHWM");  // start-up's peak; the probe's own pages are not the suite's
+  constexpr std::size_t k_probe = 8u << 20;
+  void* block = ::mmap(nullptr, k_probe, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (block == MAP_FAILED) {
+    return {false, "cannot map memory to probe the reset"};
+  }
+  std::memset(block, 1, k_probe);
+  ::munmap(block, k_probe);
+  if (std::string why = reset_peak_rss(); !why.empty()) {
+    return {false, why};
+  }
+  const long long hwm = status_bytes("VmHWM");
+  const long long rss = status_bytes("VmRSS");
+  if (hwm < 0 || rss < 0 || hwm >= rss + static_cast<long long>(k_probe) / 2) {
+    return {false, "writing 5 to /proc/self/clear_refs does not reset VmHWM on this kernel"};
+  }
+  return {true, {}};
+}
+
+RssStatus& rss_status() {
+  static RssStatus status;  // set by run_main; off for suites with their own main
+  return status;
 }
 
 // The same reading of a boolean flag value as Google Benchmark's own.
@@ -117,6 +234,12 @@ MeasuredScope::MeasuredScope(benchmark::State& state) : m_state(state) {
     }
     return;
   }
+  // Before callgrind collects: none of this is the loop's. Under valgrind
+  // the resident set is the simulator's, and rss_status() is never set.
+  if (m_state.thread_index() == 0 && rss_status().available && !callgrind::running_on_valgrind()) {
+    note_process_peak();
+    m_rss = reset_peak_rss().empty();
+  }
   if (m_state.thread_index() == 0 && callgrind::running_on_valgrind()) {
     callgrind::begin_collection();
     m_callgrind = true;
@@ -152,6 +275,14 @@ MeasuredScope::~MeasuredScope() {
         (name != nullptr ? *name : std::string("unknown")) + " iterations=" + std::to_string(m_state.iterations());
     callgrind::dump(label.c_str());
     note_scope_dump();
+  }
+  if (m_rss && !m_state.error_occurred()) {
+    const long long peak = status_bytes("VmHWM");
+    const long long steady = status_bytes("VmRSS");
+    if (peak >= 0 && steady >= 0) {
+      m_state.counters["peak_rss"] = benchmark::Counter(static_cast<double>(peak));
+      m_state.counters["steady_rss"] = benchmark::Counter(static_cast<double>(steady));
+    }
   }
 }
 
@@ -199,6 +330,17 @@ int run_main(int argc, char** argv, const BuildInfo& build) {
   benchmark::AddCustomContext("compiler", build.compiler != nullptr ? build.compiler : "unknown");
   benchmark::AddCustomContext("gate_inject", inject.empty() ? "none" : std::string(inject));
   benchmark::AddCustomContext("hw_counters", hw_counters_context());
+  if (callgrind::running_on_valgrind()) {
+    benchmark::AddCustomContext("peak_rss", "unsupported: running under valgrind");
+  } else if (!flags.list_tests) {
+    rss_status() = probe_peak_rss();
+    if (rss_status().available) {
+      benchmark::AddCustomContext("peak_rss", "per benchmark: VmHWM reset through /proc/self/clear_refs");
+    } else {
+      benchmark::AddCustomContext("peak_rss", "unsupported: " + rss_status().reason);
+      std::cerr << argv[0] << ": note: no peak_rss per benchmark: " << rss_status().reason << "\n";
+    }
+  }
 
   // Under callgrind the memory manager also collects the benchmarks that
   // have no MeasuredScope (run_dumps.hpp).
@@ -220,6 +362,9 @@ int run_main(int argc, char** argv, const BuildInfo& build) {
     set_instance_order({});
   } else {
     benchmark::RunSpecifiedBenchmarks();
+    if (rss_status().available) {
+      restore_process_peak();
+    }
   }
   benchmark::RegisterMemoryManager(nullptr);
   benchmark::Shutdown();

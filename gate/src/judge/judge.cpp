@@ -82,7 +82,10 @@ class Judge {
       if (!selected(c.name)) continue;
       seen.insert(c.name);
       auto it = base_by_name.find(c.name);
-      benchmark(cont.name, it == base_by_name.end() ? nullptr : it->second, c);
+      // The suite's process is judged on its own metric, like a derived benchmark.
+      static const std::string process_metric(k_process_metric);
+      benchmark(cont.name, it == base_by_name.end() ? nullptr : it->second, c,
+                c.name == k_process_benchmark ? &process_metric : nullptr);
     }
     derived(base, cont);
     if (base != nullptr) {

@@ -10,8 +10,9 @@ bool ends_with(std::string_view s, std::string_view suffix) {
   return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
 }
 
-constexpr std::array<std::string_view, 6> k_memory = {
-    "allocs_per_iter", "max_bytes_used", "total_allocated_bytes", "net_heap_growth", "peak_bytes", "allocations"};
+constexpr std::array<std::string_view, 8> k_memory = {"allocs_per_iter", "max_bytes_used", "total_allocated_bytes",
+                                                      "net_heap_growth", "peak_bytes",     "allocations",
+                                                      "peak_rss",        "steady_rss"};
 
 template <std::size_t N>
 bool contains(const std::array<std::string_view, N>& names, std::string_view name) {
@@ -31,7 +32,8 @@ MetricInfo describe_metric(std::string_view name) {
     return {Direction::higher_is_better, MetricKind::noisy, "1/s"};
   }
   if (contains(k_memory, name)) {
-    bool bytes = ends_with(name, "bytes") || ends_with(name, "bytes_used") || name == "net_heap_growth";
+    bool bytes = ends_with(name, "bytes") || ends_with(name, "bytes_used") || ends_with(name, "_rss") ||
+                 name == "net_heap_growth";
     return {Direction::lower_is_better, MetricKind::deterministic, bytes ? "B" : ""};
   }
   if (is_callgrind_metric(name)) {

@@ -27,9 +27,9 @@ std::string_view icon(const detail::Row& r) {
 /// The functions a regressed callgrind metric grew in, collapsed in the note cell.
 std::string functions(const Verdict& v) {
   if (v.functions.empty()) return {};
-  std::string out = fmt::format("<details><summary>where the {} grew</summary>", markdown_text(v.functions_event));
+  std::string out = fmt::format("<details><summary>where the {} grew</summary>", detail::markdown_text(v.functions_event));
   for (const auto& f : v.functions) {
-    out += fmt::format("<br>`{:+.0f}` {} ({} → {})", f.self_delta(), markdown_text(f.name), format_count(f.base_self),
+    out += fmt::format("<br>`{:+.0f}` {} ({} → {})", f.self_delta(), detail::markdown_text(f.name), format_count(f.base_self),
                        format_count(f.contender_self));
   }
   return out + "</details>";

@@ -17,6 +17,7 @@
 
 #include "gate/error.hpp"
 #include "gate/formats/google_benchmark.hpp"
+#include "gate/model/metrics.hpp"
 #include "gate/run/optimisation.hpp"
 
 namespace gate::detail {
@@ -89,6 +90,28 @@ std::string unlisted_benchmarks(const std::vector<std::string>& listed, const Su
   }
   if (count > 5) names += fmt::format(" and {} more", count - 5);
   return names;
+}
+
+/// The suite's process as a benchmark of its own (k_process_benchmark):
+/// its peak resident set from the kernel's accounting of the child (wait4),
+/// which no benchmark can hide by freeing memory before it reports. A run
+/// with a filter runs part of the suite: its peak is not the suite's, and
+/// is not recorded.
+void add_process_benchmark(Suite& suite, const ProcessResult& run, const std::string& filter) {
+  if (!run.peak_rss_bytes || !filter.empty()) return;
+  Benchmark process;
+  process.name = std::string(k_process_benchmark);
+  process.iterations = 1;
+  process.repetitions = 1;
+  const MetricInfo info = describe_metric(k_process_metric);
+  Metric peak;
+  peak.name = std::string(k_process_metric);
+  peak.unit = info.unit;
+  peak.direction = info.direction;
+  peak.kind = info.kind;
+  peak.samples = {static_cast<double>(*run.peak_rss_bytes)};
+  process.metrics.push_back(std::move(peak));
+  suite.benchmarks.push_back(std::move(process));
 }
 
 }  // namespace
@@ -361,6 +384,7 @@ SuiteRunner::TimedRun SuiteRunner::timed_run(const SuiteSpec& spec, const std::s
                                   names);
       }
     }
+    add_process_benchmark(measured, r, m_options.filter);
     out.measured = std::move(measured);
   }
   if (what.empty()) what = bad_results;

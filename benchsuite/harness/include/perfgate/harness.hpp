@@ -22,6 +22,12 @@ namespace perfgate::harness {
 ///   allows, and adds them as counters hw_instructions, hw_cycles,
 ///   hw_branch_misses, hw_cache_misses, averaged per iteration (summed over
 ///   threads, divided by all threads' iterations);
+/// - on thread 0, where run_main found that Linux lets a process reset its
+///   peak resident set (writing "5" to /proc/self/clear_refs), resets it at
+///   construction and at destruction adds the counters peak_rss (VmHWM: the
+///   largest resident set since the reset, resident setup included) and
+///   steady_rss (VmRSS after the loop), in bytes. Where the reset does not
+///   work nothing is reported: the context key "peak_rss" says why;
 /// - under valgrind's callgrind, on thread 0 only, zeroes the statistics and
 ///   toggles collection on (CALLGRIND_ZERO_STATS + CALLGRIND_TOGGLE_COLLECT)
 ///   at construction, and at destruction toggles it off and writes one dump
@@ -46,6 +52,7 @@ class MeasuredScope {
   bool m_hw = false;         ///< the perf group was started and must be read
   bool m_callgrind = false;  ///< this scope toggled callgrind collection on
   bool m_alloc_region = false;  ///< this scope confines an allocation count
+  bool m_rss = false;           ///< this scope reset the peak resident set and reports it
   PerfGroup m_perf;
 };
 
@@ -73,7 +80,9 @@ struct BuildInfo {
 /// in the JSON), adds context (build_type = the suite's CMAKE_BUILD_TYPE —
 /// when there is none, "Debug" for code compiled without optimisation and
 /// "none" otherwise —, compiler, gate_inject = the GATE_INJECT value or
-/// "none", hw_counters = "available" or "unsupported: <reason>"),
+/// "none", hw_counters = "available" or "unsupported: <reason>", peak_rss =
+/// "per benchmark: ..." or "unsupported: <reason>", the latter also said
+/// once on stderr),
 /// initialises and runs Google Benchmark. Returns the process exit code: 0
 /// after a run, 1 on unrecognised arguments or flags that cannot work under
 /// callgrind (random interleaving).

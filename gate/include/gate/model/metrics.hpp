@@ -20,6 +20,13 @@ inline constexpr std::string_view k_callgrind_metrics[] = {"instructions", "l1i_
 /// True for one of k_callgrind_metrics.
 [[nodiscard]] bool is_callgrind_metric(std::string_view name);
 
+/// The benchmark of every suite under which `gate run` records what it
+/// measured of the suite's process as a whole (peak_rss). It is judged on
+/// that metric alone, whatever the rules make the suite's primary metric.
+inline constexpr std::string_view k_process_benchmark = "(process)";
+/// The metric of k_process_benchmark: the process's peak resident set, bytes.
+inline constexpr std::string_view k_process_metric = "peak_rss";
+
 struct MetricInfo {
   Direction direction = Direction::lower_is_better;
   MetricKind kind = MetricKind::noisy;
@@ -31,6 +38,8 @@ struct MetricInfo {
 ///   items_per_second, bytes_per_second, *_per_second, *_rate   1/s, higher, noisy
 ///   allocs_per_iter, max_bytes_used, total_allocated_bytes, net_heap_growth,
 ///   peak_bytes, allocations                     lower, deterministic (allocation counting)
+///   peak_rss, steady_rss                        B, lower, deterministic (resident set: a suite's
+///                                               process, or one benchmark through the harness)
 ///   instructions, est_cycles, l1i_misses, l1d_misses, ll_misses, lli_misses,
 ///   lld_misses, branch_misses                   lower, deterministic (callgrind)
 ///   hw_*                                        lower, noisy (perf_event hardware counters)

@@ -141,9 +141,16 @@ struct RunOptions {
 /// only deterministic metrics). A binary without harness dumps gets a
 /// notice and k_instrumentation_context = "unavailable: ...", not a failure.
 ///
+/// The timed pass also records the suite process's peak resident set
+/// (wait4's ru_maxrss) as the metric k_process_metric of a benchmark named
+/// k_process_benchmark, after the suite's own; not in a run with a filter,
+/// which runs part of the suite. Nothing a suite starts outlives its run
+/// (see detail::run_process: a guard process is its subreaper).
+///
 /// A suite whose binary is missing, that crashes, outlives its timeout
-/// (its process group gets SIGTERM, then SIGKILL), exits non-zero, or
-/// writes no or invalid JSON has Suite::failure set to what happened and
+/// (its process group gets SIGTERM, then SIGKILL), exits non-zero,
+/// writes no or invalid JSON, or reports a benchmark that its listing
+/// (--benchmark_list_tests) did not name has Suite::failure set to what happened and
 /// the last 20 lines of its stderr; whatever it measured is kept and the
 /// other suites still run. A suite with a filter that matches none of its
 /// benchmarks is left out of the bundle with a notice. Suite::binary holds
