@@ -213,6 +213,24 @@ BOOST_AUTO_TEST_CASE(bad_runner_json_is_an_error_naming_the_file) {
   BOOST_TEST(message("[]").find("the top level is an array, expected an object") != std::string::npos, message("[]"));
 }
 
+BOOST_AUTO_TEST_CASE(runner_json_refuses_unknown_and_duplicate_keys) {
+  auto message = [](const std::string& text) {
+    try {
+      (void)gate::runner_from_json(text, "r.json");
+    } catch (const Error& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  // "fingerprnt": the fingerprint would read as missing from a typo.
+  BOOST_TEST(message(R"({"id": "r1", "fingerprint": {}, "fingerprnt": {"os": "x"}})") ==
+             "r.json:1:33: unknown key \"fingerprnt\" (runner.json holds \"id\" and \"fingerprint\")");
+  BOOST_TEST(message(R"({"id": "r1", "id": "r2", "fingerprint": {}})") == "r.json:1:14: duplicate key \"id\"");
+  BOOST_TEST(message(R"({"id": "r1", "fingerprint": {"os": "a", "os": "b"}})") ==
+             "r.json:1:41: duplicate fingerprint field \"os\"");
+  BOOST_TEST(message(R"({"id": ".x", "fingerprint": {}})").find("r.json:1:8: runner id is not allowed") == 0u);
+}
+
 BOOST_AUTO_TEST_CASE(flag_then_environment_override_the_derived_id) {
   EnvGuard guard("GATE_RUNNER");
   unsetenv("GATE_RUNNER");
