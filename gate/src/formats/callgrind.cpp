@@ -217,9 +217,14 @@ std::vector<CallgrindCounters> read_callgrind_dir(const std::filesystem::path& d
   std::error_code ec;
   std::filesystem::directory_iterator it(dir, ec);
   if (ec) throw Error(fmt::format("reading callgrind output in '{}': {}", dir.string(), ec.message()));
-  for (const auto& entry : it) {
+  // Every filesystem call with an error code: a file that vanishes or a
+  // directory that cannot be read is said in words, not thrown as
+  // std::filesystem_error.
+  for (; it != std::filesystem::directory_iterator(); it.increment(ec)) {
+    const auto& entry = *it;
     const std::string name = entry.path().filename().string();
-    if (name.rfind("callgrind.out.", 0) != 0 || !entry.is_regular_file()) continue;
+    std::error_code type_ec;
+    if (name.rfind("callgrind.out.", 0) != 0 || !entry.is_regular_file(type_ec)) continue;
     std::string source = entry.path().string();
     CallgrindDump dump = parse_callgrind_dump(read_whole(entry.path()), source);
     auto label = parse_dump_label(dump.trigger);
@@ -228,6 +233,7 @@ std::vector<CallgrindCounters> read_callgrind_dir(const std::filesystem::path& d
     std::string pid = rest.substr(0, rest.find('.'));
     found.push_back({std::move(pid), std::move(dump), std::move(*label), std::move(source)});
   }
+  if (ec) throw Error(fmt::format("reading callgrind output in '{}': {}", dir.string(), ec.message()));
   // Process ids are compared as numbers where they are numbers, so that the
   // order is that of the runs whatever the digits.
   std::sort(found.begin(), found.end(), [](const Found& a, const Found& b) {

@@ -18,7 +18,10 @@ std::string runner_to_json(const Runner& runner) {
   nlohmann::ordered_json doc = nlohmann::ordered_json::object();
   doc["id"] = runner.id;
   doc["fingerprint"] = std::move(fingerprint);
-  return doc.dump(2) + "\n";
+  // A fingerprint is read from the machine (CPU model, OS name): bytes that
+  // are not UTF-8 are written as U+FFFD rather than thrown as nlohmann's
+  // exception, which would reach the user as an internal error.
+  return doc.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
 }
 
 Runner runner_from_json(std::string_view text, std::string_view source) {
