@@ -7,7 +7,7 @@
 option(GATE_FUZZ_SMOKE "Build the fuzz targets with clang beside this build and run each for a few seconds under CTest" ON)
 set(GATE_FUZZ_SMOKE_SECONDS 10 CACHE STRING "How long CTest runs each fuzz target")
 # One per fuzz/<name>_fuzz.cpp.
-set(gate_fuzz_names policy callgrind_profile)
+set(gate_fuzz_names policy google_benchmark bundle noise report callgrind_profile)
 
 set(skip_reason "")
 if(NOT GATE_FUZZ_SMOKE)

@@ -275,13 +275,13 @@ BOOST_AUTO_TEST_CASE(newer_versions_and_other_schemas_are_refused) {
              "b.json:2:13: unknown schema 'perfgate-thing' (this gate reads 'perfgate-bundle' and 'perfgate-baseline')");
 
   BOOST_TEST(error_of([&] { (void)gate::parse_baseline(text, "b.json"); }) ==
-             "b.json: expected schema 'perfgate-baseline', found a run bundle ('perfgate-bundle')");
+             "b.json:2:13: expected schema 'perfgate-baseline', found a run bundle ('perfgate-bundle')");
   std::string gb = test::read_file(test::data("basic_baseline.json"));
-  BOOST_TEST(bundle_error(gb) == "b.json: expected schema 'perfgate-bundle', found google benchmark json");
+  BOOST_TEST(bundle_error(gb) == "b.json:2:3: expected schema 'perfgate-bundle', found google benchmark json");
 
   std::string no_version = text;
   no_version.erase(no_version.find("  \"schema_version\": 1,\n"), 23);
-  BOOST_TEST(bundle_error(no_version) == "b.json: no 'schema_version'");
+  BOOST_TEST(bundle_error(no_version) == "b.json:1:1: no 'schema_version'");
 }
 
 BOOST_AUTO_TEST_CASE(format_is_detected_by_content) {
@@ -292,11 +292,11 @@ BOOST_AUTO_TEST_CASE(format_is_detected_by_content) {
   BOOST_TEST((gate::detect_results_format(test::read_file(test::data("aggregates_only.json")), "x") ==
               gate::ResultsFormat::google_benchmark));
   BOOST_TEST(error_of([] { (void)gate::detect_results_format(R"({"results": []})", "o.json"); }) ==
-             "o.json: neither google benchmark json nor a perfgate file (no 'benchmarks' or 'schema' key)");
+             "o.json:1:1: neither google benchmark json nor a perfgate file (no 'benchmarks' or 'schema' key)");
   BOOST_TEST(error_of([] { (void)gate::detect_results_format("Benchmark  Time  CPU", "c.txt"); }) ==
              "c.txt:1:1: not json: expected '{' at the start, found 'B'");
   BOOST_TEST(error_of([] { (void)gate::detect_results_format("  \n", "e.json"); }) ==
-             "e.json: empty file (expected google benchmark json or a perfgate file)");
+             "e.json:2:1: empty file (expected google benchmark json or a perfgate file)");
 }
 
 BOOST_AUTO_TEST_CASE(read_results_reads_bundles_and_baselines) {
@@ -328,7 +328,8 @@ BOOST_AUTO_TEST_CASE(bad_content_says_what_and_where) {
 )";
   auto with = [&](const std::string& rest) { return bundle_error(head + rest); };
   BOOST_TEST(with(R"("runner": {"id": "../etc"}, "suites": []})") ==
-             "b.json:2:18: runner id '../etc' is not sanitised ([a-z0-9._-], at most 64 characters)");
+             "b.json:2:18: runner id '../etc' is not allowed: it contains '/' (use 1 to 64 characters from a-z 0-9 . _ -, "
+             "not starting with '.')");
   BOOST_TEST(with(R"("suites": [{"name": "s", "benchmarks": [{"name": "A", "metrics": {
 "t": {"unit": "ns", "direction": "sideways", "kind": "noisy", "samples": []}}}]}]})") ==
              "b.json:3:34: unknown direction 'sideways' (expected lower or higher)");
@@ -347,12 +348,13 @@ BOOST_AUTO_TEST_CASE(bad_content_says_what_and_where) {
 }
 
 BOOST_AUTO_TEST_CASE(json_syntax_errors_have_positions) {
-  // An unknown key: its value is skipped, and checked all the same.
+  // An unknown key is refused, but only once the text is known to be JSON.
   const std::string head = R"({"schema": "perfgate-bundle", "schema_version": 1, "suites": [], "later": )";
   auto with = [&](const std::string& rest) { return bundle_error(head + rest); };
   const std::size_t col = head.size() + 1;  // where `rest` starts, 1-based
   auto at = [&](std::size_t extra) { return "b.json:1:" + std::to_string(col + extra) + ": "; };
-  BOOST_TEST(with(R"("a\u00e9\ud83d\ude00\n"})") == "");  // escapes and a surrogate pair are fine
+  BOOST_TEST(with(R"("a\u00e9\ud83d\ude00\n"})") ==  // escapes and a surrogate pair are fine
+             "b.json:1:66: unknown key 'later' in the run bundle (docs/bundle-format.md lists the keys of schema_version 1)");
   BOOST_TEST(with(R"("abc)") == at(4) + "unexpected end of file (truncated json)");
   BOOST_TEST(with(R"("a\qb"})") == at(2) + "invalid escape '\\q' in string");
   BOOST_TEST(with(R"("a\ud83d"})") == at(2) + "invalid \\u escape (lone high surrogate)");
@@ -369,6 +371,139 @@ BOOST_AUTO_TEST_CASE(json_syntax_errors_have_positions) {
   BOOST_TEST(with(R"(1.})") == at(2) + "expected a digit after '.' in number");
   BOOST_TEST(with(R"([1,]})") == at(3) + "expected a json value, found ']'");
   BOOST_TEST(with(std::string(40, '[') + std::string(40, ']') + "}") == at(31) + "json nested deeper than 32 levels");
+}
+
+// --- what the bundle reader cannot vouch for: each refused at its place ---
+
+namespace {
+
+/// "<source>:<line>:<col>: " of the first `needle` in `text`.
+std::string place(const std::string& source, const std::string& text, const std::string& needle) {
+  auto pos = text.find(needle);
+  BOOST_REQUIRE(pos != std::string::npos);
+  std::size_t line = 1, col = 1;
+  for (std::size_t i = 0; i < pos; ++i) {
+    if (text[i] == '\n') {
+      ++line;
+      col = 1;
+    } else {
+      ++col;
+    }
+  }
+  return source + ":" + std::to_string(line) + ":" + std::to_string(col) + ": ";
+}
+
+/// A bundle of one suite "s" with one benchmark whose fields are `fields`.
+std::string one_benchmark(const std::string& fields) {
+  return R"({"schema": "perfgate-bundle", "schema_version": 1, "suites": [{"name": "s", "benchmarks": [{)" + fields +
+         "}]}]}";
+}
+
+std::string metrics(const std::string& name, const std::string& samples) {
+  return R"("metrics": {")" + name + R"(": {"unit": "", "direction": "lower", "kind": "noisy", "samples": [)" + samples +
+         "]}}";
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(unknown_keys_are_refused_where_a_typo_would_hide_data) {
+  // "eror" for "error": the failed benchmark would pass as one with no metrics.
+  std::string typo = one_benchmark(R"("name": "BM_A", "eror": "crashed", "metrics": {})");
+  BOOST_TEST(bundle_error(typo) == place("b.json", typo, R"("eror")") +
+                                       "unknown key 'eror' in benchmark 'BM_A' (docs/bundle-format.md lists the keys "
+                                       "of schema_version 1)");
+  std::string top = R"({"schema": "perfgate-bundle", "schema_version": 1, "suites": [], "comit": "abc"})";
+  BOOST_TEST(bundle_error(top).find(place("b.json", top, R"("comit")") + "unknown key 'comit' in the run bundle") == 0u,
+             bundle_error(top));
+  // A typo of a required key is named as such, not as the key missing.
+  std::string samples = one_benchmark(
+      R"("name": "BM_A", "metrics": {"t": {"unit": "", "direction": "lower", "kind": "noisy", "sampels": [1]}})");
+  BOOST_TEST(bundle_error(samples).find("unknown key 'sampels' in metric 't'") != std::string::npos, bundle_error(samples));
+  for (const char* in : {R"("runner": {"id": "r1", "fingerprint": {}, "extra": 1}, "suites": [])",
+                         R"("suites": [{"name": "s", "benchmarks": [], "produkt": true}])",
+                         R"("suites": [{"name": "s", "benchmarks": [], "binary": {"path": "", "file_size": 1, "sections": {}, "text_hash": "", "size": 2}}])",
+                         R"("suites": [{"name": "s", "benchmarks": [], "complexity": [{"family": "F", "bigo": "N"}]}])"}) {
+    std::string text = std::string(R"({"schema": "perfgate-bundle", "schema_version": 1, )") + in + "}";
+    BOOST_TEST(bundle_error(text).find("unknown key") != std::string::npos, in << ": " << bundle_error(text));
+  }
+}
+
+BOOST_AUTO_TEST_CASE(negative_samples_counts_and_sizes_are_refused) {
+  std::string time = one_benchmark(R"("name": "BM_A", )" + metrics("real_time", "1, -2"));
+  BOOST_TEST(bundle_error(time) == place("b.json", time, "-2") + "a sample of metric 'real_time' is negative (-2)");
+  std::string instructions = one_benchmark(R"("name": "BM_A", )" + metrics("instructions", "-1"));
+  BOOST_TEST(bundle_error(instructions).find("a sample of metric 'instructions' is negative") != std::string::npos);
+  BOOST_TEST(bundle_error(one_benchmark(R"("name": "BM_A", )" + metrics("balance", "-1"))) == "");  // a user's counter
+  std::string iterations = one_benchmark(R"("name": "BM_A", "iterations": -5, "metrics": {})");
+  BOOST_TEST(bundle_error(iterations) == place("b.json", iterations, "-5") + "'iterations' is -5, expected 0 or more");
+  std::string repetitions = one_benchmark(R"("name": "BM_A", "repetitions": -1, "metrics": {})");
+  BOOST_TEST(bundle_error(repetitions) == place("b.json", repetitions, "-1") + "'repetitions' is -1, expected 0 or more");
+  std::string aggregate = one_benchmark(R"("name": "BM_A", "metrics": {}, "aggregates": {"mean": {"cpu_time": -1}})");
+  BOOST_TEST(bundle_error(aggregate) == place("b.json", aggregate, "-1") +
+                                            "aggregate 'mean' of metric 'cpu_time' is negative (-1)");
+  std::string size = R"({"schema": "perfgate-bundle", "schema_version": 1, "suites": [{"name": "s", "benchmarks": [], )"
+                     R"("binary": {"path": "b", "file_size": -1, "sections": {}, "text_hash": ""}}]})";
+  BOOST_TEST(bundle_error(size).find(place("b.json", size, "-1")) == 0u, bundle_error(size));
+}
+
+BOOST_AUTO_TEST_CASE(names_empty_or_with_control_characters_are_refused) {
+  std::string empty = one_benchmark(R"("name": "", "metrics": {})");
+  BOOST_TEST(bundle_error(empty) == place("b.json", empty, R"("")") + "benchmark name '' is not allowed: it is empty");
+  std::string escape = one_benchmark(R"("name": "BM_\u001b[8mA", "metrics": {})");
+  BOOST_TEST(bundle_error(escape) == place("b.json", escape, R"("BM_)") +
+                                         "benchmark name 'BM_\\x1b[8mA' is not allowed: it contains the control "
+                                         "character byte 0x1b");
+  std::string metric = one_benchmark(R"("name": "BM_A", )" + metrics("cpu\\ntime", "1"));
+  BOOST_TEST(bundle_error(metric).find("metric name 'cpu\\ntime' is not allowed") != std::string::npos, bundle_error(metric));
+  std::string suite = R"({"schema": "perfgate-bundle", "schema_version": 1, "suites": [{"name": "s\u0000", "benchmarks": []}]})";
+  BOOST_TEST(bundle_error(suite).find("suite name 's\\x00' is not allowed") != std::string::npos, bundle_error(suite));
+  std::string runner = R"({"schema": "perfgate-bundle", "schema_version": 1, "runner": {"id": ".x", "fingerprint": {}}, "suites": []})";
+  BOOST_TEST(bundle_error(runner) == place("b.json", runner, R"(".x")") +
+                                         "runner id '.x' is not allowed: it starts with '.' (use 1 to 64 characters "
+                                         "from a-z 0-9 . _ -, not starting with '.')");
+  // A bundle of plain Google Benchmark files has no runner: an empty id is that.
+  BOOST_TEST(bundle_error(R"({"schema": "perfgate-bundle", "schema_version": 1, "runner": {"id": "", "fingerprint": {}}, "suites": []})") == "");
+}
+
+BOOST_AUTO_TEST_CASE(a_baseline_file_is_named_for_its_suite) {
+  gate::RunBundle b = full_bundle();
+  const std::string text = gate::write_baseline(b, b.suites[0]);  // suite bench_clew
+  auto baseline_error = [&](const std::string& source) {
+    return error_of([&] { (void)gate::parse_baseline(text, source); });
+  };
+  BOOST_TEST(baseline_error("baselines/r1/bench_clew.json") == "");
+  BOOST_TEST(baseline_error("origin/main:baselines/r1/bench_clew.json") == "");
+  BOOST_TEST(baseline_error("/tmp/copy of a baseline.json") == "");  // outside a runner's directory: any name
+  BOOST_TEST(baseline_error("baselines/r1/bench_maze.json") ==
+             place("baselines/r1/bench_maze.json", text, R"("bench_clew")") +
+                 "suite 'bench_clew' is in the baseline file 'bench_maze.json': a suite's baseline file is "
+                 "'bench_clew.json' (rename the file or the suite)");
+  BOOST_TEST(baseline_error("origin/main:baselines/r1/other.json").find("suite 'bench_clew' is in the baseline file "
+                                                                        "'other.json'") != std::string::npos);
+  // A suite name that cannot name a file, whatever the file is called.
+  std::string reserved = text;
+  reserved.replace(reserved.find("\"name\": \"bench_clew\""), 20, "\"name\": \"noise\"");
+  BOOST_TEST(error_of([&] { (void)gate::parse_baseline(reserved, "x.json"); }).find(
+                 "suite name 'noise' cannot name a baseline file: 'noise' is reserved") != std::string::npos);
+  std::string no_runner = text;
+  no_runner.replace(no_runner.find("\"id\": \"ci-x86_64.r1\""), 20, "\"id\": \"\"");
+  BOOST_TEST(error_of([&] { (void)gate::parse_baseline(no_runner, "x.json"); }).find("runner id '' is not allowed") !=
+             std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(bad_bundles_through_the_cli_are_one_line_and_exit_2) {
+  test::TempDir dir;
+  gate::RunBundle b = full_bundle();
+  b.suites.pop_back();  // the crashed suite: compare would stop at it
+  test::write_file(dir / "base.json", gate::write_bundle(b));
+  std::string forged = gate::write_bundle(b);
+  forged.replace(forged.find("[0.1,"), 5, "[-0.1,");
+  test::write_file(dir / "head.json", forged);
+  auto r = test::run_gate({"compare", (dir / "base.json").string(), (dir / "head.json").string()});
+  BOOST_TEST(r.exit_code == 2, r.err);
+  BOOST_TEST(r.err.find('\n') == r.err.size() - 1, r.err);
+  BOOST_TEST(r.err.find("gate: error: " + (dir / "head.json").string() + ":") == 0u, r.err);
+  BOOST_TEST(r.err.find("a sample of metric 'real_time' is negative (-0.1)") != std::string::npos, r.err);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

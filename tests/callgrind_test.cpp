@@ -85,11 +85,36 @@ BOOST_AUTO_TEST_CASE(broken_files_are_errors_with_their_place) {
   BOOST_TEST(error_of("").find("no 'events:' line") != std::string::npos);
   BOOST_TEST(error_of("events: Ir\n").find("no 'summary:' or 'totals:' line") != std::string::npos);
   std::string msg = error_of("version: 1\nevents: Ir Dr\nsummary: 12 x3\n");
-  BOOST_TEST(msg == "callgrind.out.1.1:3: count 'x3' of event 'Dr' is not a non-negative integer", msg);
+  BOOST_TEST(msg == "callgrind.out.1.1:3:13: count 'x3' of event 'Dr' is not a non-negative integer", msg);
   msg = error_of("events: Ir\nsummary: 1 2\n");
-  BOOST_TEST(msg.find("callgrind.out.1.1:2: 2 counts for the 1 events") == 0u, msg);
+  BOOST_TEST(msg.find("callgrind.out.1.1:2:12: 2 counts for the 1 events") == 0u, msg);
   msg = error_of("events: Ir\nsummary: -1\n");
   BOOST_TEST(msg.find("is not a non-negative integer") != std::string::npos, msg);
+}
+
+BOOST_AUTO_TEST_CASE(hostile_dumps_are_refused_in_one_located_line) {
+  // A NUL anywhere: refused where it stands.
+  BOOST_TEST(error_of(std::string("events: Ir\nsummary: 1\0 2\n", 23)) ==
+             "callgrind.out.1.1:2:11: NUL byte: not a callgrind output file");
+  // Text quoted from the file is escaped: one error, one line.
+  BOOST_TEST(error_of("events: Ir Dr\nsummary: 1 \x1b[8m2\n") ==
+             "callgrind.out.1.1:2:12: count '\\x1b[8m2' of event 'Dr' is not a non-negative integer");
+  BOOST_TEST(error_of("events: Ir\npart: -3\nsummary: 1\n") == "callgrind.out.1.1:2:7: part '-3' is not a whole number");
+  BOOST_TEST(error_of("events: Ir Ir\nsummary: 1 2\n") == "callgrind.out.1.1:1:1: event 'Ir' is named twice");
+  // The benchmark a dump names follows the naming rule.
+  const std::string counts = "100 0 0 0 0 0 0 0 0 0 0 0 0";
+  auto dump = parse_callgrind_dump(dump_text(1, "Client Request: BM_\x1b]0;A iterations=4", counts), "f");
+  auto label = parse_dump_label(dump.trigger);
+  BOOST_TEST_REQUIRE(label.has_value());
+  try {
+    (void)callgrind_counters(dump, *label, "f");
+    BOOST_FAIL("expected an error");
+  } catch (const gate::Error& e) {
+    BOOST_TEST(std::string(e.what()).find("benchmark name 'BM_\\x1b]0;A' is not allowed: it contains the control "
+                                          "character byte 0x1b") != std::string::npos,
+               e.what());
+    BOOST_TEST(std::string(e.what()).find("f:") == 0u, e.what());
+  }
 }
 
 BOOST_AUTO_TEST_CASE(dump_labels_name_the_benchmark_and_its_iterations) {
@@ -134,7 +159,7 @@ BOOST_AUTO_TEST_CASE(counters_per_iteration_and_the_cycle_estimate) {
     (void)gate::callgrind_counters(dump, {"BM_x", 10}, "f");
     BOOST_FAIL("expected an error");
   } catch (const gate::Error& e) {
-    BOOST_TEST(std::string(e.what()) == "f: no 'Bcm' event — run callgrind with --cache-sim=yes --branch-sim=yes");
+    BOOST_TEST(std::string(e.what()) == "f:1:1: no 'Bcm' event — run callgrind with --cache-sim=yes --branch-sim=yes");
   }
 }
 
@@ -165,7 +190,7 @@ BOOST_AUTO_TEST_CASE(a_directory_of_dumps_gives_the_last_dump_per_benchmark_in_r
     (void)gate::read_callgrind_dir(dir.path());
     BOOST_FAIL("expected an error");
   } catch (const gate::Error& e) {
-    BOOST_TEST(std::string(e.what()).find("callgrind.out.4242.5: no 'events:' line") != std::string::npos, e.what());
+    BOOST_TEST(std::string(e.what()).find("callgrind.out.4242.5:1:1: no 'events:' line") != std::string::npos, e.what());
   }
 }
 

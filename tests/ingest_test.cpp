@@ -327,13 +327,13 @@ BOOST_AUTO_TEST_CASE(non_finite_aggregates_are_left_out_but_counters_are_refused
 
 BOOST_AUTO_TEST_CASE(broken_fixtures_say_what_and_where) {
   const std::map<std::string, std::string> expected = {
-      {"empty.json", "broken/empty.json: empty file (expected google benchmark json)"},
+      {"empty.json", "broken/empty.json:1:1: empty file (expected google benchmark json)"},
       {"truncated.json", "broken/truncated.json:67:27: unexpected end of file (truncated json)"},
       {"not_json.txt", "broken/not_json.txt:1:1: not json: expected '{' at the start, found '2'"},
       {"array_top_level.json",
        "broken/array_top_level.json:1:1: not google benchmark json: the top level is an array, expected an object "
        "with 'context' and 'benchmarks'"},
-      {"no_benchmarks.json", "broken/no_benchmarks.json: not google benchmark json: no 'benchmarks' array"},
+      {"no_benchmarks.json", "broken/no_benchmarks.json:1:1: not google benchmark json: no 'benchmarks' array"},
       {"benchmarks_not_array.json", "broken/benchmarks_not_array.json:38:17: 'benchmarks' is an object, expected an array"},
       {"zero_benchmarks.json",
        "broken/zero_benchmarks.json:38:17: no benchmarks: the 'benchmarks' array is empty, nothing to judge"},
@@ -399,6 +399,119 @@ BOOST_AUTO_TEST_CASE(read_results_names_the_path_on_file_errors) {
   BOOST_TEST(error_for(dir.path()) == "reading results '" + dir.path().string() + "': is a directory, expected a file");
   auto truncated = test::data("broken/truncated.json");
   BOOST_TEST(error_for(truncated) == truncated.string() + ":67:27: unexpected end of file (truncated json)");
+}
+
+// --- what the ingest cannot vouch for: each refused at its place, one line ---
+
+namespace {
+
+/// A file of one iteration row with `fields` after its name.
+std::string one_row(const std::string& name_json, const std::string& fields) {
+  return R"({"context": {"executable": "./bench_x"}, "benchmarks": [{"name": )" + name_json +
+         R"(, "run_type": "iteration", "iterations": 8, "real_time": 1, "cpu_time": 1, "time_unit": "ns")" + fields +
+         "}]}";
+}
+
+/// "<source>:1:<col>: " for the first occurrence of `needle` in one-line `text`.
+std::string at(const std::string& source, const std::string& text, const std::string& needle) {
+  auto pos = text.find(needle);
+  BOOST_REQUIRE(pos != std::string::npos);
+  return source + ":1:" + std::to_string(pos + 1) + ": ";
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(names_empty_or_with_control_characters_are_refused) {
+  std::string empty = one_row(R"("")", "");
+  BOOST_TEST(error_of(empty, "n.json") == at("n.json", empty, R"("")") + "name '' is not allowed: it is empty");
+  std::string newline = one_row(R"("BM_A\nPASSED: 1 unchanged")", "");
+  BOOST_TEST(error_of(newline, "n.json") ==
+             at("n.json", newline, R"("BM_A)") + "name 'BM_A\\nPASSED: 1 unchanged' is not allowed: it contains the "
+                                                 "control character byte 0x0a");
+  for (const char* name : {R"("BM_\u001b[8mA")", R"("BM_\u0000A")", R"("BM_\rA")", R"("BM_\u0085A")", R"("BM_\u007fA")"}) {
+    std::string text = one_row(name, "");
+    BOOST_TEST(error_of(text, "n.json").find(at("n.json", text, name) + "name '") == 0u, name);
+  }
+  std::string run_name = one_row(R"("BM_A", "run_name": "BM_\u0007A")", "");
+  BOOST_TEST(error_of(run_name, "n.json").find("run_name 'BM_\\x07A' is not allowed") != std::string::npos,
+             error_of(run_name, "n.json"));
+  // Counter and aggregate names are names too.
+  std::string counter = one_row(R"("BM_A")", R"(, "bad\tcounter": 1)");
+  BOOST_TEST(error_of(counter, "n.json") == at("n.json", counter, R"("bad)") +
+                                                "counter name 'bad\\tcounter' is not allowed: it contains the control "
+                                                "character byte 0x09");
+  std::string empty_counter = one_row(R"("BM_A")", R"(, "": 1)");
+  BOOST_TEST(error_of(empty_counter, "n.json").find("counter name '' is not allowed: it is empty") != std::string::npos);
+  std::string aggregate = R"({"benchmarks": [{"name": "BM_A_x", "run_name": "BM_A", "run_type": "aggregate", )"
+                          R"("aggregate_name": "me\nan", "real_time": 1, "cpu_time": 1, "time_unit": "ns"}]})";
+  BOOST_TEST(error_of(aggregate, "n.json").find("aggregate_name 'me\\nan' is not allowed") != std::string::npos,
+             error_of(aggregate, "n.json"));
+  // Other text (labels, error messages) is shown escaped by the reports, not refused.
+  BOOST_TEST(error_of(one_row(R"("BM_A")", R"(, "label": "a\u001bb")"), "n.json") == "");
+}
+
+BOOST_AUTO_TEST_CASE(a_suite_name_from_the_executable_follows_the_naming_rule) {
+  std::string text = R"({"context": {"executable": "/bin/bench\u001b]0;x"}, "benchmarks": [{"name": "BM_A", )"
+                     R"("run_type": "iteration", "iterations": 1, "real_time": 1, "cpu_time": 1, "time_unit": "ns"}]})";
+  BOOST_TEST(error_of(text, "e.json") == at("e.json", text, R"("/bin)") +
+                                             "suite name 'bench\\x1b]0;x' (from context.executable) is not allowed: "
+                                             "it contains the control character byte 0x1b");
+}
+
+BOOST_AUTO_TEST_CASE(negative_counts_and_measurements_are_refused) {
+  std::string iterations = one_row(R"("BM_A")", "").replace(one_row(R"("BM_A")", "").find("\"iterations\": 8"), 15,
+                                                             "\"iterations\": -5");
+  BOOST_TEST(error_of(iterations, "c.json") == at("c.json", iterations, "-5") + "'iterations' is -5, expected 0 or more");
+  std::string repetitions = one_row(R"("BM_A")", R"(, "repetitions": -1)");
+  BOOST_TEST(error_of(repetitions, "c.json") == at("c.json", repetitions, "-1") + "'repetitions' is -1, expected 0 or more");
+  // Rates and the gate's own counters cannot be negative; a user's counter may be.
+  std::string rate = one_row(R"("BM_A")", R"(, "items_per_second": -100)");
+  BOOST_TEST(error_of(rate, "c.json") == at("c.json", rate, "-100") +
+                                             "counter 'items_per_second' of benchmark 'BM_A' is negative (-100)");
+  std::string instructions = one_row(R"("BM_A")", R"(, "instructions": -3)");
+  BOOST_TEST(error_of(instructions, "c.json").find("counter 'instructions' of benchmark 'BM_A' is negative") !=
+             std::string::npos);
+  BOOST_TEST(error_of(one_row(R"("BM_A")", R"(, "balance": -3, "net_heap_growth": -64)"), "c.json") == "");
+  // An aggregates-only file: the median stands in for the repetitions.
+  std::string median = R"({"benchmarks": [{"name": "BM_A_median", "run_name": "BM_A", "run_type": "aggregate", )"
+                       R"("aggregate_name": "median", "repetitions": 3, "real_time": -5, "cpu_time": 1, "time_unit": "ns"}]})";
+  BOOST_TEST(error_of(median, "c.json") == at("c.json", median, "-5") +
+                                               "real_time of aggregate 'median' of benchmark 'BM_A' is negative (-5)");
+}
+
+BOOST_AUTO_TEST_CASE(the_memory_fields_kept_are_checked_not_the_garbage_before_them) {
+  // Google Benchmark 1.7.1 writes garbage in all but the last repetition's
+  // memory fields (tests/data/basic_baseline.json has some): those are
+  // dropped, the last is kept and must be a size.
+  auto file = [](const std::string& last) {
+    return R"({"benchmarks": [)"
+           R"({"name": "BM_A", "run_type": "iteration", "repetition_index": 0, "iterations": 1, "real_time": 1, "cpu_time": 1, "time_unit": "ns", "max_bytes_used": -8442920376025080000},)"
+           R"({"name": "BM_A", "run_type": "iteration", "repetition_index": 1, "iterations": 1, "real_time": 1, "cpu_time": 1, "time_unit": "ns", "max_bytes_used": )" +
+           last + "}]}";
+  };
+  BOOST_TEST(error_of(file("664"), "m.json") == "");
+  std::string bad = file("-664");
+  BOOST_TEST(error_of(bad, "m.json") == at("m.json", bad, "-664") +
+                                            "counter 'max_bytes_used' of benchmark 'BM_A' is negative (-664)");
+}
+
+BOOST_AUTO_TEST_CASE(whole_file_refusals_have_a_place_too) {
+  BOOST_TEST(error_of("", "w.json") == "w.json:1:1: empty file (expected google benchmark json)");
+  BOOST_TEST(error_of(R"({"context": {}})", "w.json") == "w.json:1:1: not google benchmark json: no 'benchmarks' array");
+}
+
+BOOST_AUTO_TEST_CASE(bad_input_through_the_cli_is_one_line_and_exit_2) {
+  test::TempDir dir;
+  test::write_file(dir / "base.json", test::read_file(test::data("basic_baseline.json")));
+  std::string forged = one_row(R"("BM_Loop\n\u001b[32mPASSED: 1 unchanged")", "");
+  test::write_file(dir / "head.json", forged);
+  auto r = test::run_gate({"compare", (dir / "base.json").string(), (dir / "head.json").string()});
+  BOOST_TEST(r.exit_code == 2, r.err);
+  BOOST_TEST(r.out.empty(), r.out);
+  BOOST_TEST(r.err.find('\n') == r.err.size() - 1, r.err);  // one line
+  BOOST_TEST(r.err.find('\x1b') == std::string::npos, r.err);
+  BOOST_TEST(r.err.find("gate: error: " + (dir / "head.json").string() + ":1:") == 0u, r.err);
+  BOOST_TEST(r.err.find("internal error") == std::string::npos, r.err);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -247,11 +247,58 @@ BOOST_AUTO_TEST_CASE(a_bad_noise_json_is_an_error_that_says_where) {
   BOOST_TEST(contains(bad(R"({"schema": "perfgate-noise"})"), "no 'runner'"));
   BOOST_TEST(contains(bad(R"({"schema": "perfgate-noise", "runner": "r1", "suites": {"s": {"benchmarks": {"B": )"
                           R"({"cpu_time": {"spread": -0.1, "n": 3}}}}}})"),
-                      "spread -0.1 is not a finite fraction"));
+                      "spread -0.1 is not a fraction from 0 to 1000000"));
   BOOST_TEST(contains(bad(R"({"schema": "perfgate-noise", "runner": "r1", "suites": {"s": {"benchmarks": {"B": )"
                           R"({"cpu_time": {"n": 3}}}}}})"),
                       "needs 'spread' and 'n'"));
   BOOST_TEST(contains(bad(R"({"schema": "perfgate-noise", "runner": "r1", "suites": {)"), "r1/noise.json:1:"));
+}
+
+BOOST_AUTO_TEST_CASE(noise_json_refuses_what_it_cannot_vouch_for) {
+  auto bad = [](const std::string& text) { return error_of([&] { (void)parse_noise(text, "n.json"); }); };
+  const std::string head = R"({"schema": "perfgate-noise", "schema_version": 1, "runner": "r1", )";
+  auto entry = [&](const std::string& suite, const std::string& bench, const std::string& metric, const std::string& e) {
+    return head + R"("suites": {")" + suite + R"(": {"benchmarks": {")" + bench + R"(": {")" + metric + R"(": )" + e +
+           "}}}}}";
+  };
+  BOOST_TEST(bad(entry("s", "B", "cpu_time", R"({"spread": 0.1, "n": 3})")) == "no error");
+  // A typo would drop a field: refused at the key, after the text is known to be JSON.
+  std::string typo = entry("s", "B", "cpu_time", R"({"spraed": 0.1, "n": 3})");
+  BOOST_TEST(bad(typo) == "n.json:1:118: unknown key 'spraed' in a noise entry (docs/noise.md lists the keys of "
+                          "schema_version 1)");
+  BOOST_TEST(bad(head + R"("suites": {}, "sutes": {}})").find("n.json:1:81: unknown key 'sutes' in noise.json") == 0u,
+             bad(head + R"("suites": {}, "sutes": {}})"));
+  BOOST_TEST(bad(head + R"("suites": {}, "suites": {}})") == "n.json:1:81: duplicate key 'suites'");
+  // Names: benchmark and metric by the naming rule, suites by the suite rule.
+  BOOST_TEST(bad(entry("s", "BM\\u001b[8m", "cpu_time", R"({"spread": 0.1, "n": 3})")) ==
+             "n.json:1:99: benchmark name 'BM\\x1b[8m' is not allowed: it contains the control character byte 0x1b");
+  BOOST_TEST(bad(entry("s", "", "cpu_time", R"({"spread": 0.1, "n": 3})")) ==
+             "n.json:1:99: benchmark name '' is not allowed: it is empty");
+  BOOST_TEST(bad(entry("s", "B", "cpu\\ntime", R"({"spread": 0.1, "n": 3})")).find("metric name 'cpu\\ntime' is not allowed") !=
+             std::string::npos);
+  const std::string reserved = bad(entry("noise", "B", "cpu_time", R"({"spread": 0.1, "n": 3})"));
+  BOOST_TEST(reserved.find("n.json:1:78: suite name 'noise' is not allowed: 'noise' is reserved") == 0u, reserved);
+  BOOST_TEST(bad(R"({"schema": "perfgate-noise", "runner": ".x"})").find("n.json:1:40: runner id '.x' is not allowed") == 0u);
+  BOOST_TEST(bad(R"({"schema": "perfgate-noise", "schema_version": 0, "runner": "r1"})") ==
+             "n.json:1:48: schema_version 0 is not valid");
+}
+
+BOOST_AUTO_TEST_CASE(a_spread_too_large_to_write_back_is_refused) {
+  // 1e303 read, then written as round(v * 1e6) / 1e6: "inf", which no JSON
+  // reader takes back. Spreads are fractions: refused above 1e6.
+  auto bad = [](const std::string& spread) {
+    return error_of([&] {
+      (void)parse_noise(R"({"schema": "perfgate-noise", "runner": "r1", "suites": {"s": {"benchmarks": {"B": {"t": {"spread": )" +
+                            spread + R"(, "n": 3}}}}}})",
+                        "n.json");
+    });
+  };
+  BOOST_TEST(bad("1e303") == "n.json:1:100: spread 1e+303 is not a fraction from 0 to 1000000");
+  BOOST_TEST(bad("1000000") == "no error");
+  NoiseTable table = parse_noise(R"({"schema": "perfgate-noise", "runner": "r1", "suites": {"s": {"benchmarks": {"B": {"t": {"spread": 1000000, "n": 3}}}}}})",
+                                 "n.json");
+  const std::string text = write_noise(table);
+  BOOST_TEST(write_noise(parse_noise(text, "again.json")) == text);
 }
 
 // --- policy keys ---------------------------------------------------------------

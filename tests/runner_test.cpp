@@ -241,6 +241,37 @@ BOOST_AUTO_TEST_CASE(bad_runner_json_is_an_error_naming_the_file) {
   BOOST_TEST(message("[]").find("the top level is an array, expected an object") != std::string::npos, message("[]"));
 }
 
+BOOST_AUTO_TEST_CASE(runner_json_refuses_unknown_and_duplicate_keys) {
+  auto message = [](const std::string& text) {
+    try {
+      (void)gate::runner_from_json(text, "r.json");
+    } catch (const Error& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  // "fingerprnt": the fingerprint would read as missing from a typo.
+  BOOST_TEST(message(R"({"id": "r1", "fingerprint": {}, "fingerprnt": {"os": "x"}})") ==
+             "r.json:1:33: unknown key \"fingerprnt\" (runner.json holds \"id\" and \"fingerprint\")");
+  BOOST_TEST(message(R"({"id": "r1", "id": "r2", "fingerprint": {}})") == "r.json:1:14: duplicate key \"id\"");
+  BOOST_TEST(message(R"({"id": "r1", "fingerprint": {"os": "a", "os": "b"}})") ==
+             "r.json:1:41: duplicate fingerprint field \"os\"");
+  BOOST_TEST(message(R"({"id": ".x", "fingerprint": {}})").find("r.json:1:8: runner id is not allowed") == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(a_fingerprint_that_is_not_utf8_is_written_not_thrown) {
+  // Read from the machine: a CPU model can hold any bytes. nlohmann's
+  // exception for them reached the user as "internal error".
+  Runner runner;
+  runner.id = "r1";
+  runner.fingerprint["cpu_model"] = "Xeon \xff\xfe";
+  std::string text;
+  BOOST_REQUIRE_NO_THROW(text = gate::runner_to_json(runner));
+  Runner back = gate::runner_from_json(text, "r.json");
+  BOOST_TEST(back.fingerprint.at("cpu_model") == "Xeon \xEF\xBF\xBD\xEF\xBF\xBD");
+  BOOST_TEST(gate::runner_to_json(back) == text);
+}
+
 BOOST_AUTO_TEST_CASE(flag_then_environment_override_the_derived_id) {
   EnvGuard guard("GATE_RUNNER");
   unsetenv("GATE_RUNNER");

@@ -13,6 +13,8 @@
 #include <fmt/core.h>
 
 #include "gate/error.hpp"
+#include "gate/model/names.hpp"
+#include "formats/text_location.hpp"
 
 namespace gate {
 namespace {
@@ -49,6 +51,19 @@ bool parse_integer(std::string_view text, Int& out) {
   return ec == std::errc() && ptr == text.data() + text.size();
 }
 
+/// gate::Error "<source>:<line>:<col>: <what>", escaped so that text quoted
+/// from the file cannot break the line.
+[[noreturn]] void fail(const std::string& source, std::size_t line, std::size_t column, std::string_view what) {
+  // A dump put together by hand (tests) has no lines: its first one is named.
+  throw Error(detail::escape_for_message(fmt::format("{}:{}:{}: {}", source, std::max<std::size_t>(line, 1),
+                                                     std::max<std::size_t>(column, 1), what)));
+}
+
+/// The 1-based column of `part`, a view into `line`.
+std::size_t column_of(std::string_view line, std::string_view part) {
+  return static_cast<std::size_t>(part.data() - line.data()) + 1;
+}
+
 std::string read_whole(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw Error(fmt::format("reading callgrind output '{}': cannot open it", path.string()));
@@ -65,9 +80,17 @@ CallgrindDump parse_callgrind_dump(std::string_view text, const std::string& sou
   std::vector<std::string_view> event_names;
   std::optional<std::string_view> summary;
   std::optional<std::string_view> totals;
+  std::string_view summary_text, totals_text;  // the whole lines, for columns
   std::size_t summary_line = 0;
   std::size_t totals_line = 0;
   std::size_t events_line = 0;
+
+  // A text file holds no NUL: one in a name or a count would cut it short
+  // wherever the text is handled as a C string.
+  if (auto nul = text.find('\0'); nul != std::string_view::npos) {
+    auto at = detail::locate(text, nul);
+    fail(source, at.line, at.column, "NUL byte: not a callgrind output file");
+  }
 
   std::size_t line_no = 0;
   std::size_t pos = 0;
@@ -82,37 +105,50 @@ CallgrindDump parse_callgrind_dump(std::string_view text, const std::string& sou
     if (auto v = value_of(line, "events")) {
       event_names = split_words(*v);
       events_line = line_no;
+      dump.events_line = line_no;
     } else if (auto s = value_of(line, "summary")) {
       summary = *s;
+      summary_text = line;
       summary_line = line_no;
     } else if (auto t = value_of(line, "totals")) {
       totals = *t;
+      totals_text = line;
       totals_line = line_no;
     } else if (auto p = value_of(line, "part")) {
-      if (!parse_integer(*p, dump.part)) {
-        throw Error(fmt::format("{}:{}: part '{}' is not an integer", source, line_no, *p));
+      if (!parse_integer(*p, dump.part) || dump.part < 0) {
+        fail(source, line_no, column_of(line, *p), fmt::format("part '{}' is not a whole number", *p));
       }
     } else if (auto d = value_of(line, "desc")) {
-      if (auto trig = value_of(*d, "Trigger")) dump.trigger = std::string(*trig);
+      if (auto trig = value_of(*d, "Trigger")) {
+        dump.trigger = std::string(*trig);
+        dump.trigger_line = line_no;
+        dump.trigger_column = column_of(line, *trig);
+      }
     }
   }
 
-  if (event_names.empty()) throw Error(fmt::format("{}: no 'events:' line — not a callgrind output file", source));
+  const auto end = detail::locate(text, text.size());
+  if (event_names.empty()) fail(source, 1, 1, "no 'events:' line — not a callgrind output file");
   const bool use_summary = summary.has_value();
-  if (!use_summary && !totals) throw Error(fmt::format("{}: no 'summary:' or 'totals:' line — the file is truncated", source));
+  if (!use_summary && !totals) {
+    fail(source, end.line, end.column, "no 'summary:' or 'totals:' line — the file is truncated");
+  }
   const auto counts = split_words(use_summary ? *summary : *totals);
+  const std::string_view counts_text = use_summary ? summary_text : totals_text;
   const std::size_t counts_line = use_summary ? summary_line : totals_line;
   if (counts.size() > event_names.size()) {
-    throw Error(fmt::format("{}:{}: {} counts for the {} events of line {}", source, counts_line, counts.size(),
-                            event_names.size(), events_line));
+    fail(source, counts_line, column_of(counts_text, counts[event_names.size()]),
+         fmt::format("{} counts for the {} events of line {}", counts.size(), event_names.size(), events_line));
   }
   for (std::size_t i = 0; i < event_names.size(); ++i) {
     std::uint64_t value = 0;
     if (i < counts.size() && !parse_integer(counts[i], value)) {
-      throw Error(fmt::format("{}:{}: count '{}' of event '{}' is not a non-negative integer", source, counts_line,
-                              counts[i], event_names[i]));
+      fail(source, counts_line, column_of(counts_text, counts[i]),
+           fmt::format("count '{}' of event '{}' is not a non-negative integer", counts[i], event_names[i]));
     }
-    dump.events[std::string(event_names[i])] = value;
+    if (!dump.events.emplace(std::string(event_names[i]), value).second) {
+      fail(source, events_line, 1, fmt::format("event '{}' is named twice", event_names[i]));
+    }
   }
   return dump;
 }
@@ -134,12 +170,18 @@ std::optional<DumpLabel> parse_dump_label(std::string_view trigger) {
 
 CallgrindCounters callgrind_counters(const CallgrindDump& dump, const DumpLabel& label, const std::string& source) {
   if (label.iterations <= 0) {
-    throw Error(fmt::format("{}: benchmark '{}' reports {} iterations", source, label.benchmark, label.iterations));
+    fail(source, dump.trigger_line, dump.trigger_column,
+         fmt::format("benchmark '{}' reports {} iterations", label.benchmark, label.iterations));
+  }
+  if (auto why = benchmark_name_problem(label.benchmark)) {
+    fail(source, dump.trigger_line, dump.trigger_column,
+         fmt::format("benchmark name '{}' is not allowed: {}", label.benchmark, *why));
   }
   auto event = [&](const char* name) -> double {
     auto it = dump.events.find(name);
     if (it == dump.events.end()) {
-      throw Error(fmt::format("{}: no '{}' event — run callgrind with --cache-sim=yes --branch-sim=yes", source, name));
+      fail(source, dump.events_line, 1,
+           fmt::format("no '{}' event — run callgrind with --cache-sim=yes --branch-sim=yes", name));
     }
     return static_cast<double>(it->second);
   };
@@ -175,9 +217,14 @@ std::vector<CallgrindCounters> read_callgrind_dir(const std::filesystem::path& d
   std::error_code ec;
   std::filesystem::directory_iterator it(dir, ec);
   if (ec) throw Error(fmt::format("reading callgrind output in '{}': {}", dir.string(), ec.message()));
-  for (const auto& entry : it) {
+  // Every filesystem call with an error code: a file that vanishes or a
+  // directory that cannot be read is said in words, not thrown as
+  // std::filesystem_error.
+  for (; it != std::filesystem::directory_iterator(); it.increment(ec)) {
+    const auto& entry = *it;
     const std::string name = entry.path().filename().string();
-    if (name.rfind("callgrind.out.", 0) != 0 || !entry.is_regular_file()) continue;
+    std::error_code type_ec;
+    if (name.rfind("callgrind.out.", 0) != 0 || !entry.is_regular_file(type_ec)) continue;
     std::string source = entry.path().string();
     CallgrindDump dump = parse_callgrind_dump(read_whole(entry.path()), source);
     auto label = parse_dump_label(dump.trigger);
@@ -186,6 +233,7 @@ std::vector<CallgrindCounters> read_callgrind_dir(const std::filesystem::path& d
     std::string pid = rest.substr(0, rest.find('.'));
     found.push_back({std::move(pid), std::move(dump), std::move(*label), std::move(source)});
   }
+  if (ec) throw Error(fmt::format("reading callgrind output in '{}': {}", dir.string(), ec.message()));
   // Process ids are compared as numbers where they are numbers, so that the
   // order is that of the runs whatever the digits.
   std::sort(found.begin(), found.end(), [](const Found& a, const Found& b) {

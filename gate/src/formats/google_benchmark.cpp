@@ -1,26 +1,28 @@
 // gate/src/formats/google_benchmark.cpp — Google Benchmark JSON into the data model, in one
 // pass over the text with the pull reader: no tree of the whole file is
-// built, so a 29 MB file costs its text plus the Suite it becomes.
+// built, so a 29 MB file costs its text plus the Suite it becomes. It is one
+// concern in one file although it is longer than most: rows are read
+// (read_row), then judged and folded into benchmarks (process_*), then
+// finished (finish), and each step needs the Row and BenchState of the
+// others; split, the pieces would share those types through a header that
+// exists for nothing else.
 #include "gate/formats/google_benchmark.hpp"
 
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <cerrno>
 #include <climits>
 #include <cmath>
 #include <cstdint>
-#include <cstring>
-#include <fstream>
 #include <optional>
-#include <system_error>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
-#include "gate/formats/bundle.hpp"
 #include "gate/error.hpp"
 #include "gate/model/metrics.hpp"
 #include "formats/json_reader.hpp"
+#include "formats/sample_rules.hpp"
 
 namespace gate {
 namespace {
@@ -134,6 +136,7 @@ struct Row {
   std::string name, run_name, run_type, aggregate_name, aggregate_unit, time_unit;
   std::string error_message, skip_message, label, big_o;
   std::size_t name_offset = 0, run_type_offset = 0, repetition_index_offset = 0, time_unit_offset = 0;
+  std::size_t aggregate_name_offset = 0;
   std::int64_t repetitions = 0, repetition_index = 0, threads = 1, iterations = 0;
   std::size_t threads_offset = 0;
   bool error_occurred = false, skipped = false;
@@ -158,12 +161,23 @@ struct Row {
 
 /// What is known about one benchmark while its rows are read.
 struct BenchState {
-  std::vector<bool> repetition_seen;
+  /// Indices are the file's: a set, so that an index of 2^31 costs no more
+  /// than one of 2.
+  std::unordered_set<std::int64_t> repetition_seen;
   std::string time_unit;
   std::size_t iteration_rows = 0;
   std::int64_t reported_repetitions = 0;
   std::vector<std::string> aggregates_seen;
+  /// Where the last iteration row's memory manager fields stood: those are
+  /// the values kept (finish()), and so the ones checked.
+  std::unordered_map<std::string, std::size_t> memory_offsets;
 };
+
+/// Google Benchmark's memory manager fields, of which 1.7.1 writes garbage
+/// in all repetitions but the last (see finish()).
+bool is_memory_manager_field(std::string_view name) {
+  return name == "max_bytes_used" || name == "total_allocated_bytes" || name == "net_heap_growth";
+}
 
 std::optional<double> ns_per(std::string_view unit) {
   if (unit == "ns") return 1.0;
@@ -204,6 +218,7 @@ class Ingest {
   std::unordered_map<std::string, std::size_t> m_index;
   std::unordered_map<std::string, std::size_t> m_families;
   std::size_t m_rows = 0;
+  std::size_t m_executable_offset = 0;  ///< where context.executable's value is, for its message
 };
 
 Suite Ingest::run() {
@@ -230,7 +245,7 @@ Suite Ingest::run() {
     }
   }
   m_reader.expect_end();
-  if (!benchmarks_at) throw Error(m_source + ": not google benchmark json: no 'benchmarks' array");
+  if (!benchmarks_at) m_reader.fail_at(0, "not google benchmark json: no 'benchmarks' array");
   if (m_suite.benchmarks.empty()) {
     m_reader.fail_at(*benchmarks_at, m_rows == 0 ? "no benchmarks: the 'benchmarks' array is empty, nothing to judge"
                                                  : "no benchmarks: only complexity rows, nothing to judge");
@@ -268,7 +283,10 @@ void Ingest::flatten(const std::string& prefix) {
       while (m_reader.next_element()) flatten(prefix + "." + std::to_string(i++));
       return;
     }
-    case JsonType::string: put(prefix, std::string(m_reader.read_string()), at); return;
+    case JsonType::string:
+      if (prefix == "executable") m_executable_offset = at;
+      put(prefix, std::string(m_reader.read_string()), at);
+      return;
     case JsonType::number:
     case JsonType::non_finite: put(prefix, std::string(m_reader.read_number_text()), at); return;
     case JsonType::boolean: put(prefix, m_reader.read_bool() ? "true" : "false", at); return;
@@ -311,6 +329,7 @@ std::string_view Ingest::read_name(std::string_view what) {
     m_reader.fail_at(at, fmt::format("{} of {} bytes is longer than the limit of {} bytes", what, s.size(),
                                      k_max_name_bytes));
   }
+  if (auto why = benchmark_name_problem(s)) m_reader.fail_at(at, fmt::format("{} '{}' is not allowed: {}", what, s, *why));
   return s;
 }
 
@@ -328,9 +347,13 @@ void Ingest::read_row() {
     if (r.peek() != JsonType::boolean) r.fail_type("true or false for '" + std::string(what) + "'");
     out = r.read_bool();
   };
+  // Counts: a whole number of at least 0 (threads are checked for at least
+  // 1 where the benchmark's name is known).
   auto read_integer = [&](std::int64_t& out, std::string_view what) {
     if (r.peek() != JsonType::number) r.fail_type("an integer for '" + std::string(what) + "'");
+    std::size_t at = r.value_offset();
     out = r.read_int64();
+    if (out < 0) r.fail_at(at, fmt::format("'{}' is {}, expected 0 or more", what, out));
   };
   while (r.next_member()) {
     Key k = classify(r.key());
@@ -354,7 +377,13 @@ void Ingest::read_row() {
         row.threads_offset = r.value_offset();
         read_integer(row.threads, "threads");
         break;
-      case Key::aggregate_name: read_text(row.aggregate_name, "aggregate_name"); break;
+      case Key::aggregate_name:
+        row.aggregate_name_offset = r.value_offset();
+        read_text(row.aggregate_name, "aggregate_name");
+        if (auto why = benchmark_name_problem(row.aggregate_name)) {
+          r.fail_at(row.aggregate_name_offset, fmt::format("aggregate_name '{}' is not allowed: {}", row.aggregate_name, *why));
+        }
+        break;
       case Key::aggregate_unit: read_text(row.aggregate_unit, "aggregate_unit"); break;
       case Key::error_occurred: read_flag(row.error_occurred, "error_occurred"); break;
       case Key::error_message: read_text(row.error_message, "error_message"); break;
@@ -384,6 +413,9 @@ void Ingest::read_row() {
         if (key.size() > k_max_name_bytes) {
           r.fail_at(r.key_offset(), fmt::format("counter name of {} bytes is longer than the limit of {} bytes",
                                                 key.size(), k_max_name_bytes));
+        }
+        if (auto why = benchmark_name_problem(key)) {
+          r.fail_at(r.key_offset(), fmt::format("counter name '{}' is not allowed: {}", key, *why));
         }
         for (std::size_t i = 0; i < row.counter_count; ++i) {
           if (row.counters[i].name == key) r.fail_at(r.key_offset(), "duplicate key '" + std::string(key) + "'");
@@ -481,19 +513,17 @@ void Ingest::process_row() {
 void Ingest::process_iteration(Benchmark& bench, BenchState& state, double scale) {
   Row& row = m_row;
   if (row.has(Key::repetition_index)) {
-    if (row.repetition_index < 0 || row.repetition_index > INT_MAX) {
+    if (row.repetition_index > INT_MAX) {
       m_reader.fail_at(row.repetition_index_offset,
                        fmt::format("repetition_index {} of benchmark '{}' is out of range", row.repetition_index, bench.name));
     }
-    auto rep = static_cast<std::size_t>(row.repetition_index);
-    if (rep >= state.repetition_seen.size()) state.repetition_seen.resize(rep + 1, false);
-    if (state.repetition_seen[rep]) {
-      m_reader.fail_at(row.repetition_index_offset,
-                       fmt::format("repetition {} of benchmark '{}' appears twice: conflicting rows", rep, bench.name));
+    if (!state.repetition_seen.insert(row.repetition_index).second) {
+      m_reader.fail_at(row.repetition_index_offset, fmt::format("repetition {} of benchmark '{}' appears twice: conflicting rows",
+                                                                row.repetition_index, bench.name));
     }
-    state.repetition_seen[rep] = true;
   }
   ++state.iteration_rows;
+  if (bench.repetitions == INT_MAX) m_reader.fail_at(row.offset, fmt::format("benchmark '{}' has too many rows", bench.name));
   ++bench.repetitions;
   bench.threads = static_cast<int>(row.threads);
   bench.iterations = row.iterations;
@@ -534,6 +564,12 @@ void Ingest::process_iteration(Benchmark& bench, BenchState& state, double scale
       m_reader.fail_at(c.number.offset, fmt::format("counter '{}' of benchmark '{}' is {}", c.name, bench.name,
                                                     std::isnan(c.number.value) ? "NaN" : "infinite"));
     }
+    if (is_memory_manager_field(c.name)) {
+      state.memory_offsets[c.name] = c.number.offset;  // checked in finish(), on the value kept
+    } else if (c.number.value < 0 && detail::never_negative(c.name)) {
+      m_reader.fail_at(c.number.offset, fmt::format("counter '{}' of benchmark '{}' is negative ({})", c.name, bench.name,
+                                                    c.number.value));
+    }
     add(c.name, c.number.value);
   }
 }
@@ -558,6 +594,10 @@ void Ingest::process_aggregate(Benchmark& bench, BenchState& state, double scale
   auto& values = bench.aggregates[name];
   auto put = [&](const std::string& metric, const Number& n, double s) {
     if (n.type == JsonType::number) {
+      if (n.value < 0 && detail::never_negative(metric)) {
+        m_reader.fail_at(n.offset, fmt::format("{} of aggregate '{}' of benchmark '{}' is negative ({})", metric, name,
+                                               bench.name, n.value));
+      }
       values[metric] = n.value * s;
     } else if (n.type != JsonType::non_finite) {
       m_reader.fail_at(n.offset, fmt::format("{} of aggregate '{}' of benchmark '{}' is not a number (found {})", metric,
@@ -609,9 +649,12 @@ void Ingest::finish() {
       // reported as 7939166423356887789). They do not vary between
       // repetitions, so the last row — the one written correctly — is kept.
       for (auto& m : bench.metrics) {
-        if ((m.name == "max_bytes_used" || m.name == "total_allocated_bytes" || m.name == "net_heap_growth") &&
-            m.samples.size() > 1) {
-          m.samples.erase(m.samples.begin(), m.samples.end() - 1);
+        if (!is_memory_manager_field(m.name) || m.samples.empty()) continue;
+        if (m.samples.size() > 1) m.samples.erase(m.samples.begin(), m.samples.end() - 1);
+        if (m.samples.back() < 0 && detail::never_negative(m.name)) {
+          auto at = state.memory_offsets.find(m.name);
+          m_reader.fail_at(at == state.memory_offsets.end() ? 0 : at->second, fmt::format("counter '{}' of benchmark '{}' is negative ({})",
+                                                                     m.name, bench.name, m.samples.back()));
         }
       }
     }
@@ -650,55 +693,18 @@ void Ingest::finish() {
     name = std::string(slash == std::string_view::npos ? path : path.substr(slash + 1));
     if (name.size() > 4 && name.compare(name.size() - 4, 4, ".exe") == 0) name.resize(name.size() - 4);
   }
+  if (!name.empty()) {
+    if (auto why = benchmark_name_problem(name)) {
+      m_reader.fail_at(m_executable_offset, fmt::format("suite name '{}' (from context.executable) is not allowed: {}", name, *why));
+    }
+  }
   if (name.empty()) name = std::filesystem::path(m_source).stem().string();
+  if (benchmark_name_problem(name)) name = "results";  // a source path is the caller's, not the file's
   m_suite.name = std::move(name);
-}
-
-std::string read_whole_file(const std::filesystem::path& path) {
-  const std::string shown = "reading results '" + path.string() + "'";
-  std::error_code ec;
-  auto status = std::filesystem::status(path, ec);
-  if (ec || !std::filesystem::exists(status)) throw Error(shown + ": no such file");
-  if (std::filesystem::is_directory(status)) throw Error(shown + ": is a directory, expected a file");
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error(shown + ": " + std::strerror(errno));
-  std::string text;
-  in.seekg(0, std::ios::end);
-  auto size = in.tellg();
-  if (size > 0) {
-    text.resize(static_cast<std::size_t>(size));
-    in.seekg(0);
-    in.read(text.data(), static_cast<std::streamsize>(text.size()));
-  }
-  if (in.bad() || (size > 0 && in.gcount() != static_cast<std::streamsize>(text.size()))) {
-    throw Error(shown + ": read failed");
-  }
-  return text;
 }
 
 }  // namespace
 
 Suite read_google_benchmark(std::string_view text, const std::string& source) { return Ingest(text, source).run(); }
-
-RunBundle read_results(const std::filesystem::path& path) {
-  std::string text = read_whole_file(path);
-  std::string source = path.string();
-  RunBundle bundle;
-  switch (detect_results_format(text, source)) {
-    case ResultsFormat::perfgate_bundle: bundle = parse_bundle(text, source); break;
-    case ResultsFormat::perfgate_baseline: {
-      BaselineFile file = parse_baseline(text, source);
-      bundle.runner = std::move(file.runner);
-      bundle.commit = std::move(file.commit);
-      bundle.time = std::move(file.time);
-      bundle.suites.push_back(std::move(file.suite));
-      bundle.stored = true;
-      break;
-    }
-    case ResultsFormat::google_benchmark: bundle.suites.push_back(read_google_benchmark(text, source)); break;
-  }
-  bundle.source = source;
-  return bundle;
-}
 
 }  // namespace gate

@@ -488,7 +488,7 @@ void JsonReader::expect_end() {
 }
 
 void expect_object_document(JsonReader& reader, std::string_view wanted, std::string_view hint) {
-  if (reader.at_end()) throw Error(reader.source() + ": empty file (expected " + std::string(wanted) + ")");
+  if (reader.at_end()) reader.fail_at(reader.text().size(), "empty file (expected " + std::string(wanted) + ")");
   std::size_t top = reader.value_offset();
   char first = reader.text()[top];
   if (first == '{') return;

@@ -163,7 +163,7 @@ class JsonReader {
 };
 
 /// Checks that the document is an object before anything is read, so that
-/// the wrong kind of file gets a message that says so: "<source>: empty file
+/// the wrong kind of file gets a message that says so: "<source>:<line>:<col>: empty file
 /// (expected <wanted>)", "<source>:1:1: not json: expected '{' at the start,
 /// found 'x'" (console output, CSV, a log), or "<source>:1:1: not <wanted>:
 /// the top level is an array, expected an object<hint>".

@@ -18,7 +18,10 @@ std::string runner_to_json(const Runner& runner) {
   nlohmann::ordered_json doc = nlohmann::ordered_json::object();
   doc["id"] = runner.id;
   doc["fingerprint"] = std::move(fingerprint);
-  return doc.dump(2) + "\n";
+  // A fingerprint is read from the machine (CPU model, OS name): bytes that
+  // are not UTF-8 are written as U+FFFD rather than thrown as nlohmann's
+  // exception, which would reach the user as an internal error.
+  return doc.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
 }
 
 Runner runner_from_json(std::string_view text, std::string_view source) {
@@ -31,6 +34,9 @@ Runner runner_from_json(std::string_view text, std::string_view source) {
   r.begin_object();
   while (r.next_member()) {
     const std::string key(r.key());
+    if ((key == "id" && have_id) || (key == "fingerprint" && have_fingerprint)) {
+      r.fail_at(r.key_offset(), fmt::format("duplicate key \"{}\"", key));
+    }
     if (key == "id") {
       if (r.peek() != detail::JsonType::string) r.fail_type("a string for \"id\"");
       const std::size_t at = r.value_offset();
@@ -43,12 +49,15 @@ Runner runner_from_json(std::string_view text, std::string_view source) {
       r.begin_object();
       while (r.next_member()) {
         std::string field(r.key());
+        if (runner.fingerprint.contains(field)) {
+          r.fail_at(r.key_offset(), fmt::format("duplicate fingerprint field \"{}\"", field));
+        }
         if (r.peek() != detail::JsonType::string) r.fail_type(fmt::format("a string for fingerprint field \"{}\"", field));
         runner.fingerprint[std::move(field)] = std::string(r.read_string());
       }
       have_fingerprint = true;
     } else {
-      r.skip_value();
+      r.fail_at(r.key_offset(), fmt::format("unknown key \"{}\" (runner.json holds \"id\" and \"fingerprint\")", key));
     }
   }
   r.expect_end();

@@ -46,6 +46,23 @@ std::string describe_char(char c) {
 
 }  // namespace
 
+std::optional<std::string> benchmark_name_problem(std::string_view name) {
+  if (name.empty()) return "it is empty";
+  if (name.size() > k_max_name_bytes) {
+    return fmt::format("it has {} bytes, more than {}", name.size(), k_max_name_bytes);
+  }
+  for (std::size_t i = 0; i < name.size(); ++i) {
+    auto u = static_cast<unsigned char>(name[i]);
+    if (u < 0x20 || u == 0x7f) return fmt::format("it contains the control character {}", describe_char(name[i]));
+    // C1 controls are U+0080..U+009F, in UTF-8 0xC2 0x80..0x9F.
+    if (u == 0xc2 && i + 1 < name.size()) {
+      auto next = static_cast<unsigned char>(name[i + 1]);
+      if (next >= 0x80 && next <= 0x9f) return fmt::format("it contains the control character U+{:04X}", next);
+    }
+  }
+  return std::nullopt;
+}
+
 std::optional<std::string> suite_name_problem(std::string_view name) {
   if (name.empty()) return "it is empty";
   if (name.size() > k_max_suite_name) return fmt::format("it has {} characters, more than {}", name.size(), k_max_suite_name);

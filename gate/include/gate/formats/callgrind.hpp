@@ -22,13 +22,17 @@ struct CallgrindDump {
   /// total of the part), else from "totals:". Events missing from the
   /// summary line (callgrind may shorten it) count 0.
   std::map<std::string, std::uint64_t> events;
+  std::size_t events_line = 0;     ///< line of "events:", for messages
+  std::size_t trigger_line = 0;    ///< line of "desc: Trigger:", for messages
+  std::size_t trigger_column = 0;  ///< column where the trigger's text starts
 };
 
 /// Parses the header and the summary/totals of a callgrind output file
 /// (callgrind format version 1); cost lines are skipped. `source` names the
-/// file in messages. Throws gate::Error "<source>:<line>: <what>" when there
-/// is no "events:" line, no "summary:"/"totals:" line, or a count that is not
-/// a non-negative integer.
+/// file in messages. Throws gate::Error "<source>:<line>:<col>: <what>"
+/// (file text in it escaped) for a NUL byte anywhere, no "events:" line, no
+/// "summary:"/"totals:" line, an event named twice, a part that is not a
+/// whole number, or a count that is not a non-negative integer.
 [[nodiscard]] CallgrindDump parse_callgrind_dump(std::string_view text, const std::string& source);
 
 /// What the benchmark harness names a dump: "Client Request: <benchmark
@@ -61,9 +65,11 @@ struct CallgrindCounters {
   std::vector<std::pair<std::string, double>> metrics;
 };
 
-/// The metrics above from one dump. Throws gate::Error "<source>: ..." when
-/// the dump lacks the cache or branch events (callgrind was run without
-/// --cache-sim=yes --branch-sim=yes) or `iterations` is not positive.
+/// The metrics above from one dump. Throws gate::Error
+/// "<source>:<line>:<col>: <what>" when the dump lacks the cache or branch
+/// events (callgrind was run without --cache-sim=yes --branch-sim=yes),
+/// `iterations` is not positive, or the benchmark's name is one the naming
+/// rule (model/names.hpp) refuses: empty, or with a control character.
 [[nodiscard]] CallgrindCounters callgrind_counters(const CallgrindDump& dump, const DumpLabel& label,
                                                    const std::string& source);
 

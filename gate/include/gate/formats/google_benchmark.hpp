@@ -1,6 +1,7 @@
 // gate/include/gate/formats/google_benchmark.hpp — reading Google Benchmark JSON (as written by
-// 1.7.1 and later) into the data model, and reading any results file the gate
-// accepts: a perfgate run bundle, a baseline file or plain Google Benchmark JSON.
+// 1.7.1 and later) into the data model. Reading any results file by its
+// content is results_file.hpp's, included here because most readers of
+// Google Benchmark files want that.
 #pragma once
 
 #include <cstddef>
@@ -8,6 +9,7 @@
 #include <string>
 #include <string_view>
 
+#include "gate/formats/results_file.hpp"
 #include "gate/model/names.hpp"
 #include "gate/model/run_bundle.hpp"
 
@@ -45,24 +47,20 @@ namespace gate {
 ///   row with skipped (1.8+, SkipWithMessage) sets Benchmark::skipped to its
 ///   skip_message. Their times are not samples. Such benchmarks are kept.
 ///
-/// Throws gate::Error "<source>:<line>:<col>: <what>" at the offending value,
-/// or "<source>: <what>" when there is no position, for: an empty file, JSON
+/// Throws gate::Error "<source>:<line>:<col>: <what>" at the offending value
+/// (at 1:1 for what concerns the whole file) for: an empty file, JSON
 /// that is truncated or invalid, a top level that is not an object with a
 /// "benchmarks" array, an empty "benchmarks" array (nothing to judge), a time
 /// that is not a number, negative, NaN or infinite, a non-finite counter in
 /// an iteration row, an unknown time_unit, one benchmark in two time units,
-/// the same repetition_index (or aggregate) of a benchmark twice, and names
-/// longer than k_max_name_bytes.
+/// the same repetition_index (or aggregate) of a benchmark twice, a count
+/// (iterations, repetitions) below 0, a negative value of a metric no
+/// measurement makes negative (times, rates, the memory manager's sizes and
+/// counts but net_heap_growth, callgrind and hardware counters), and a
+/// benchmark, counter or aggregate name — or a suite name taken from
+/// context.executable — that benchmark_name_problem() refuses: empty, longer
+/// than k_max_name_bytes, or holding a control character.
 [[nodiscard]] Suite read_google_benchmark(std::string_view text, const std::string& source);
 
-/// Reads a results file: a perfgate run bundle (as is), a perfgate baseline
-/// file (a bundle with its one suite, runner, commit and time, and
-/// RunBundle::stored set) or Google
-/// Benchmark JSON (a bundle with one suite and an empty runner). The kind is
-/// told by the content (detect_results_format), not the file name.
-/// RunBundle::source is the path. Throws gate::Error naming the path when the
-/// file is missing, unreadable or a directory, and the errors of the readers
-/// above (with the path as source) for bad content.
-[[nodiscard]] RunBundle read_results(const std::filesystem::path& path);
 
 }  // namespace gate

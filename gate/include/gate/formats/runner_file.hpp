@@ -15,8 +15,9 @@ namespace gate {
 [[nodiscard]] std::string runner_to_json(const Runner& runner);
 
 /// Parses runner.json. `source` names the file in messages. Throws
-/// gate::Error on invalid JSON, a missing or invalid id, or a fingerprint
-/// that is not an object of strings; unknown top-level keys are ignored (a newer gate may add some).
+/// gate::Error "<source>:<line>:<col>: <what>" on invalid JSON, a missing or
+/// invalid id, a fingerprint that is not an object of strings, a key given
+/// twice, or a key other than these two (a typo would hide a field).
 [[nodiscard]] Runner runner_from_json(std::string_view text, std::string_view source);
 
 }  // namespace gate

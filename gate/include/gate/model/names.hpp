@@ -16,6 +16,15 @@ namespace gate {
 /// longer is refused as bad input rather than carried into PR comments.
 inline constexpr std::size_t k_max_name_bytes = 4096;
 
+/// Why `name` cannot be a benchmark's, a metric's or a counter's name (or a
+/// suite's inside a run bundle, where it is not a file name), or
+/// std::nullopt when it can: 1 to k_max_name_bytes bytes, without a control
+/// character — C0 (NUL, newline, ESC, ...), DEL, or C1 (U+0080–U+009F).
+/// Such names are keys in baselines and appear in every report: a reader
+/// refuses them, it does not repair them. The reason reads after "name
+/// '<name>' is not allowed: ".
+[[nodiscard]] std::optional<std::string> benchmark_name_problem(std::string_view name);
+
 /// Longest suite name: it is the stem of a baseline file name.
 inline constexpr std::size_t k_max_suite_name = 100;
 /// Longest runner id: it is a directory name under baselines/.

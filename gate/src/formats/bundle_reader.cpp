@@ -1,13 +1,12 @@
-// gate/src/formats/bundle.cpp — writing and reading run bundles and baseline files
-// (docs/bundle-format.md), and telling a results file's kind.
+// gate/src/formats/bundle_reader.cpp — reading run bundles and baseline files
+// (docs/bundle-format.md) back into the data model, refusing what the writer
+// never writes, and telling a results file's kind by its content.
 #include "gate/formats/bundle.hpp"
 
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <charconv>
 #include <climits>
-#include <cmath>
 #include <cstdint>
 #include <optional>
 #include <unordered_set>
@@ -15,8 +14,9 @@
 
 #include "gate/error.hpp"
 #include "gate/model/metrics.hpp"
-#include "gate/version.hpp"
+#include "gate/model/names.hpp"
 #include "formats/json_reader.hpp"
+#include "formats/sample_rules.hpp"
 
 namespace gate {
 namespace {
@@ -24,284 +24,12 @@ namespace {
 using detail::JsonReader;
 using detail::JsonType;
 
-// ---------------------------------------------------------------- writing
-
-/// Appends JSON text. The layout (which objects break over lines) is decided
-/// by the callers below; this only keeps separators and indentation right.
-class Writer {
- public:
-  std::string out;
-
-  void indent(int depth) {
-    out += '\n';
-    out.append(static_cast<std::size_t>(depth) * 2, ' ');
-  }
-
-  /// Strings are written as valid UTF-8 whatever they hold: a byte that
-  /// starts no well-formed sequence becomes U+FFFD, so that the file always
-  /// reads back (stderr tails in Suite::failure can hold anything).
-  void string(std::string_view s) {
-    out += '"';
-    for (std::size_t i = 0; i < s.size();) {
-      auto c = static_cast<unsigned char>(s[i]);
-      if (c >= 0x80) {
-        std::size_t length = detail::utf8_length(s, i);
-        if (length == 0) {
-          out += "\xEF\xBF\xBD";
-          ++i;
-        } else {
-          out.append(s.substr(i, length));
-          i += length;
-        }
-        continue;
-      }
-      switch (c) {
-        case '"': out += "\\\""; break;
-        case '\\': out += "\\\\"; break;
-        case '\n': out += "\\n"; break;
-        case '\t': out += "\\t"; break;
-        case '\r': out += "\\r"; break;
-        case '\b': out += "\\b"; break;
-        case '\f': out += "\\f"; break;
-        default:
-          if (c < 0x20) {
-            out += fmt::format("\\u{:04x}", c);
-          } else {
-            out += static_cast<char>(c);
-          }
-      }
-      ++i;
-    }
-    out += '"';
-  }
-
-  /// The shortest text that reads back to exactly `v` (std::to_chars without
-  /// a format). JSON has no NaN or infinity: those are refused by the caller.
-  void number(double v) {
-    char buf[32];
-    auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
-    out.append(buf, end);
-  }
-
-  template <typename Int>
-  void integer(Int v) {
-    char buf[24];
-    auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
-    out.append(buf, end);
-  }
-};
-
-/// One JSON object being written: `multiline` puts each member on its own
-/// line at depth + 1, otherwise members follow on one line.
-class ObjectOut {
- public:
-  ObjectOut(Writer& w, int depth, bool multiline) : m_w(w), m_depth(depth), m_multiline(multiline) { m_w.out += '{'; }
-  ObjectOut(const ObjectOut&) = delete;
-  ObjectOut& operator=(const ObjectOut&) = delete;
-  ~ObjectOut() = default;
-
-  /// Starts a member; the caller writes its value.
-  Writer& key(std::string_view k) {
-    if (!m_first) m_w.out += ',';
-    if (m_multiline) {
-      m_w.indent(m_depth + 1);
-    } else if (!m_first) {
-      m_w.out += ' ';
-    }
-    m_first = false;
-    m_w.string(k);
-    m_w.out += ": ";
-    return m_w;
-  }
-  void string(std::string_view k, std::string_view v) { key(k).string(v); }
-  template <typename Int>
-  void integer(std::string_view k, Int v) {
-    key(k).integer(v);
-  }
-  void close() {
-    if (m_multiline && !m_first) m_w.indent(m_depth);
-    m_w.out += '}';
-  }
-
- private:
-  Writer& m_w;
-  int m_depth;
-  bool m_multiline;
-  bool m_first = true;
-};
-
-/// Where a number being written belongs, for the message when it cannot be.
-struct Place {
-  const Suite* suite = nullptr;
-  const Benchmark* benchmark = nullptr;
-  std::string_view what;
-};
-
-void finite_number(Writer& w, double v, const Place& place) {
-  if (!std::isfinite(v)) {
-    std::string where = place.suite != nullptr ? "suite '" + place.suite->name + "'" : std::string("bundle");
-    if (place.benchmark != nullptr) where += ", benchmark '" + place.benchmark->name + "'";
-    throw Error(fmt::format("writing results of {}: {} is {}, which json cannot hold", where, place.what,
-                            std::isnan(v) ? "NaN" : "infinite"));
-  }
-  w.number(v);
-}
-
-void write_runner(Writer& w, const Runner& runner, int depth) {
-  ObjectOut o(w, depth, true);
-  o.string("id", runner.id);
-  ObjectOut fp(o.key("fingerprint"), depth + 1, !runner.fingerprint.empty());
-  for (const auto& [k, v] : runner.fingerprint) fp.string(k, v);
-  fp.close();
-  o.close();
-}
-
-void write_metric(Writer& w, const Metric& m, const Suite& suite, const Benchmark& bench) {
-  ObjectOut o(w, 0, false);
-  o.string("unit", m.unit);
-  o.string("direction", to_string(m.direction));
-  o.string("kind", to_string(m.kind));
-  Writer& s = o.key("samples");
-  s.out += '[';
-  std::string what = "a sample of metric '" + m.name + "'";
-  for (std::size_t i = 0; i < m.samples.size(); ++i) {
-    if (i != 0) s.out += ", ";
-    finite_number(s, m.samples[i], {&suite, &bench, what});
-  }
-  s.out += ']';
-  if (!m.rounds.empty()) {
-    Writer& r = o.key("rounds");
-    r.out += '[';
-    for (std::size_t i = 0; i < m.rounds.size(); ++i) {
-      if (i != 0) r.out += ", ";
-      r.integer(m.rounds[i]);
-    }
-    r.out += ']';
-  }
-  if (m.from_aggregates) o.key("from_aggregates").out += "true";
-  o.close();
-}
-
-void write_benchmark(Writer& w, const Benchmark& b, const Suite& suite, int depth) {
-  ObjectOut o(w, depth, true);
-  o.string("name", b.name);
-  o.integer("threads", b.threads);
-  o.string("label", b.label);
-  o.integer("iterations", b.iterations);
-  o.integer("repetitions", b.repetitions);
-  if (b.error) o.string("error", *b.error);
-  if (b.skipped) o.string("skipped", *b.skipped);
-  {
-    ObjectOut metrics(o.key("metrics"), depth + 1, !b.metrics.empty());
-    for (const Metric& m : b.metrics) write_metric(metrics.key(m.name), m, suite, b);
-    metrics.close();
-  }
-  {
-    ObjectOut aggregates(o.key("aggregates"), depth + 1, !b.aggregates.empty());
-    for (const auto& [name, values] : b.aggregates) {
-      ObjectOut one(aggregates.key(name), 0, false);
-      for (const auto& [metric, value] : values) {
-        finite_number(one.key(metric), value, {&suite, &b, "aggregate '" + name + "' of metric '" + metric + "'"});
-      }
-      one.close();
-    }
-    aggregates.close();
-  }
-  o.close();
-}
-
-void write_suite(Writer& w, const Suite& s, int depth) {
-  ObjectOut o(w, depth, true);
-  o.string("name", s.name);
-  {
-    ObjectOut context(o.key("context"), depth + 1, !s.context.empty());
-    for (const auto& [k, v] : s.context) context.string(k, v);
-    context.close();
-  }
-  if (s.product) o.key("product").out += "true";
-  if (s.failure) o.string("failure", *s.failure);
-  if (s.binary) {
-    ObjectOut binary(o.key("binary"), depth + 1, true);
-    binary.string("path", s.binary->path);
-    binary.integer("file_size", s.binary->file_size);
-    ObjectOut sections(binary.key("sections"), depth + 2, !s.binary->sections.empty());
-    for (const SectionSize& section : s.binary->sections) sections.integer(section.name, section.size);
-    sections.close();
-    binary.string("text_hash", s.binary->text_hash);
-    binary.close();
-  }
-  Writer& benchmarks = o.key("benchmarks");
-  benchmarks.out += '[';
-  for (std::size_t i = 0; i < s.benchmarks.size(); ++i) {
-    if (i != 0) w.out += ',';
-    w.indent(depth + 2);
-    write_benchmark(w, s.benchmarks[i], s, depth + 2);
-  }
-  if (!s.benchmarks.empty()) w.indent(depth + 1);
-  w.out += ']';
-  Writer& complexity = o.key("complexity");
-  complexity.out += '[';
-  for (std::size_t i = 0; i < s.complexity.size(); ++i) {
-    const ComplexityFit& fit = s.complexity[i];
-    if (i != 0) w.out += ',';
-    w.indent(depth + 2);
-    ObjectOut f(w, 0, false);
-    f.string("family", fit.family);
-    f.string("big_o", fit.big_o);
-    std::string what = "complexity fit of '" + fit.family + "'";
-    finite_number(f.key("cpu_coefficient"), fit.cpu_coefficient, {&s, nullptr, what});
-    finite_number(f.key("real_coefficient"), fit.real_coefficient, {&s, nullptr, what});
-    finite_number(f.key("rms"), fit.rms, {&s, nullptr, what});
-    if (fit.round != 0) f.integer("round", fit.round);
-    f.close();
-  }
-  if (!s.complexity.empty()) w.indent(depth + 1);
-  w.out += ']';
-  o.close();
-}
-
-/// The suites array, one suite per element at `depth` + 1, as "suites" and
-/// "ab.base_suites" both need.
-void write_suites(Writer& w, const std::vector<Suite>& suites, int depth) {
-  w.out += '[';
-  for (std::size_t i = 0; i < suites.size(); ++i) {
-    if (i != 0) w.out += ',';
-    w.indent(depth + 1);
-    write_suite(w, suites[i], depth + 1);
-  }
-  if (!suites.empty()) w.indent(depth);
-  w.out += ']';
-}
-
-/// A same-job A/B run's base side (docs/bundle-format.md, "A/B runs").
-void write_ab(Writer& w, const AbRun& ab, int depth) {
-  ObjectOut o(w, depth, true);
-  o.string("base_build_dir", ab.base_build_dir);
-  o.string("head_build_dir", ab.head_build_dir);
-  o.integer("rounds", ab.rounds);
-  o.integer("seed", ab.seed);
-  {
-    ObjectOut first(o.key("first"), depth + 1, !ab.first.empty());
-    for (const auto& [suite, letters] : ab.first) first.string(suite, letters);
-    first.close();
-  }
-  write_suites(o.key("base_suites"), ab.base_suites, depth + 1);
-  o.close();
-}
-
-void write_header(ObjectOut& o, std::string_view schema) {
-  o.string("schema", schema);
-  o.integer("schema_version", k_schema_version);
-  o.string("tool_version", k_version);
-}
-
-// ---------------------------------------------------------------- reading
-
 /// The top-level facts that say what a file is.
 struct Header {
   ResultsFormat format = ResultsFormat::google_benchmark;
   std::optional<std::int64_t> version;
   std::size_t version_offset = 0;
+  std::size_t schema_offset = 0;  ///< of the "schema" value, or of the "benchmarks" key
 };
 
 // Reads top-level keys only until the kind is known: a perfgate file is told
@@ -319,6 +47,7 @@ Header scan_header(std::string_view text, const std::string& source) {
     std::string_view key = r.key();
     if (key == "schema") {
       std::size_t at = r.value_offset();
+      h.schema_offset = at;
       if (r.peek() != JsonType::string) r.fail_type("a string for 'schema'");
       std::string_view schema = r.read_string();
       if (schema == k_bundle_schema) {
@@ -336,6 +65,7 @@ Header scan_header(std::string_view text, const std::string& source) {
       h.version = r.read_int64();
     } else if (!have_schema && (key == "benchmarks" || key == "context")) {
       h.format = ResultsFormat::google_benchmark;
+      h.schema_offset = r.key_offset();
       return h;
     } else {
       r.skip_value();
@@ -343,7 +73,7 @@ Header scan_header(std::string_view text, const std::string& source) {
     if (have_schema && h.version) return h;
   }
   if (have_schema) return h;  // the missing schema_version is reported by the parser
-  throw Error(source + ": neither google benchmark json nor a perfgate file (no 'benchmarks' or 'schema' key)");
+  r.fail_at(0, "neither google benchmark json nor a perfgate file (no 'benchmarks' or 'schema' key)");
 }
 
 void check_header(const Header& h, ResultsFormat want, std::string_view schema, const std::string& source,
@@ -353,9 +83,9 @@ void check_header(const Header& h, ResultsFormat want, std::string_view schema, 
     std::string found = h.format == ResultsFormat::google_benchmark ? std::string("google benchmark json")
                         : h.format == ResultsFormat::perfgate_bundle ? "a run bundle ('" + std::string(k_bundle_schema) + "')"
                                                                      : "a baseline file ('" + std::string(k_baseline_schema) + "')";
-    throw Error(source + ": expected schema '" + std::string(schema) + "', found " + found);
+    r.fail_at(h.schema_offset, "expected schema '" + std::string(schema) + "', found " + found);
   }
-  if (!h.version) throw Error(source + ": no 'schema_version'");
+  if (!h.version) r.fail_at(0, "no 'schema_version'");
   if (*h.version > k_schema_version) {
     r.fail_at(h.version_offset, fmt::format("schema_version {} of '{}' is newer than this gate reads ({}): update gate",
                                             *h.version, schema, k_schema_version));
@@ -363,8 +93,11 @@ void check_header(const Header& h, ResultsFormat want, std::string_view schema, 
   if (*h.version < 1) r.fail_at(h.version_offset, fmt::format("schema_version {} is not valid", *h.version));
 }
 
-/// Walks a bundle or baseline file. Unknown keys are skipped (a later minor
-/// addition must not break an older reader); a key given twice is an error.
+/// Walks a bundle or baseline file. A key this gate does not know is refused,
+/// as is a key given twice: the file is ours, so an unknown key is a typo or
+/// a newer writer, and skipping it could hide data ("eror" for "error" would
+/// turn a failed benchmark into a passing one). A newer writer that adds a
+/// key raises schema_version, which this reader refuses by name.
 class Parser {
  public:
   Parser(std::string_view text, const std::string& source) : m_r(text, source, {.allow_non_finite = false, .max_depth = 32}) {}
@@ -412,10 +145,41 @@ class Parser {
     return m_r.read_uint64();
   }
   void require(bool have, std::size_t object_at, std::string_view what, std::string_view key) {
-    if (!have) m_r.fail_at(object_at, std::string(what) + " without '" + std::string(key) + "'");
+    if (have) return;
+    refuse_unknown();  // "unknown key 'sampels'" says more than "without 'samples'"
+    m_r.fail_at(object_at, std::string(what) + " without '" + std::string(key) + "'");
+  }
+  /// Notes an unknown key and skips its value. The first one is refused
+  /// once the text is known to be well-formed JSON (refuse_unknown), so that
+  /// a broken file is told as broken first.
+  void unknown(const std::string& key, std::size_t key_at, std::string_view in) {
+    m_r.skip_value();
+    if (!m_unknown) {
+      m_unknown = {key_at, fmt::format("unknown key '{}' in {} (docs/bundle-format.md lists the keys of "
+                                       "schema_version {})",
+                                       key, in, k_schema_version)};
+    }
+  }
+  void refuse_unknown() const {
+    if (m_unknown) m_r.fail_at(m_unknown->first, m_unknown->second);
+  }
+  /// A benchmark, metric, aggregate or section name: the naming rule of
+  /// model/names.hpp, at the name's place.
+  void check_name(std::string_view name, std::size_t at, std::string_view what) {
+    if (auto why = benchmark_name_problem(name)) m_r.fail_at(at, fmt::format("{} '{}' is not allowed: {}", what, name, *why));
+  }
+  /// A sample or aggregate of a metric that cannot be negative.
+  double value_of(std::string_view metric, std::string_view what) {
+    std::size_t at = m_r.value_offset();
+    double v = number(what);
+    if (v < 0 && detail::never_negative(metric)) {
+      m_r.fail_at(at, fmt::format("{} of metric '{}' is negative ({})", what, metric, v));
+    }
+    return v;
   }
 
-  Runner runner();
+  /// `id_may_be_empty`: a bundle of plain Google Benchmark files has no runner.
+  Runner runner(bool id_may_be_empty);
   Suite suite();
   std::optional<BinarySize> binary();
   Benchmark benchmark();
@@ -425,28 +189,62 @@ class Parser {
   AbRun ab();
   Shard shard();
 
+  /// A baseline file in a runner's directory (".../baselines/<runner>/<file>",
+  /// also "<ref>:baselines/<runner>/<file>") is named for the suite it
+  /// holds: a file that says otherwise would be merged as another suite's.
+  void check_file_name(const std::string& suite_name) const;
+
   JsonReader m_r;
+  std::size_t m_suite_name_offset = 0;
+  std::optional<std::pair<std::size_t, std::string>> m_unknown;  ///< the first unknown key: where, and the message
 };
 
-Runner Parser::runner() {
+void Parser::check_file_name(const std::string& suite_name) const {
+  std::string_view path = m_r.source();
+  auto last = path.find_last_of('/');
+  if (last == std::string_view::npos) return;
+  std::string_view file = path.substr(last + 1);
+  std::string_view dirs = path.substr(0, last);
+  auto runner_at = dirs.find_last_of('/');
+  if (runner_at == std::string_view::npos) return;
+  std::string_view parent = dirs.substr(0, runner_at);
+  auto parent_at = parent.find_last_of("/:");
+  if (parent_at != std::string_view::npos) parent = parent.substr(parent_at + 1);
+  if (parent != "baselines") return;
+  if (file != suite_name + ".json") {
+    m_r.fail_at(m_suite_name_offset, fmt::format("suite '{}' is in the baseline file '{}': a suite's baseline file is "
+                                                 "'{}.json' (rename the file or the suite)",
+                                                 suite_name, file, suite_name));
+  }
+}
+
+Runner Parser::runner(bool id_may_be_empty) {
   Runner runner;
+  std::size_t at = m_r.value_offset();
   expect(JsonType::object, "runner");
-  members([&](const std::string& key, std::size_t) {
+  bool id = false, fingerprint = false;
+  members([&](const std::string& key, std::size_t key_at) {
     if (key == "id") {
-      std::size_t at = m_r.value_offset();
+      std::size_t v = m_r.value_offset();
       runner.id = text("id");
-      bool ok = runner.id.size() <= 64 && runner.id != "." && runner.id != ".." &&
-                std::all_of(runner.id.begin(), runner.id.end(), [](char c) {
-                  return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
-                });
-      if (!ok) m_r.fail_at(at, "runner id '" + runner.id + "' is not sanitised ([a-z0-9._-], at most 64 characters)");
+      if (!(id_may_be_empty && runner.id.empty())) {
+        if (auto why = runner_id_problem(runner.id)) {
+          m_r.fail_at(v, fmt::format("runner id '{}' is not allowed: {} (use 1 to {} characters from a-z 0-9 . _ -, "
+                                     "not starting with '.')",
+                                     runner.id, *why, k_max_runner_id));
+        }
+      }
+      id = true;
     } else if (key == "fingerprint") {
       expect(JsonType::object, "fingerprint");
       members([&](const std::string& k, std::size_t) { runner.fingerprint[k] = text(k); });
+      fingerprint = true;
     } else {
-      m_r.skip_value();
+      unknown(key, key_at, "'runner'");
     }
   });
+  require(id, at, "'runner'", "id");
+  require(fingerprint, at, "'runner'", "fingerprint");
   return runner;
 }
 
@@ -456,7 +254,7 @@ Metric Parser::metric(const std::string& name) {
   std::size_t at = m_r.value_offset();
   expect(JsonType::object, name);
   bool unit = false, direction = false, kind = false, samples = false;
-  members([&](const std::string& key, std::size_t) {
+  members([&](const std::string& key, std::size_t key_at) {
     if (key == "unit") {
       m.unit = text(key);
       unit = true;
@@ -485,7 +283,7 @@ Metric Parser::metric(const std::string& name) {
     } else if (key == "samples") {
       expect(JsonType::array, key);
       m_r.begin_array();
-      while (m_r.next_element()) m.samples.push_back(number("samples"));
+      while (m_r.next_element()) m.samples.push_back(value_of(name, "a sample"));
       samples = true;
     } else if (key == "from_aggregates") {
       expect(JsonType::boolean, key);
@@ -495,7 +293,7 @@ Metric Parser::metric(const std::string& name) {
       m_r.begin_array();
       while (m_r.next_element()) m.rounds.push_back(small_int("rounds", 1));
     } else {
-      m_r.skip_value();
+      unknown(key, key_at, "metric '" + name + "'");
     }
   });
   std::string what = "metric '" + name + "'";
@@ -516,16 +314,20 @@ Benchmark Parser::benchmark() {
   std::size_t at = m_r.value_offset();
   expect(JsonType::object, "benchmarks");
   bool name = false, metrics = false;
-  members([&](const std::string& key, std::size_t) {
+  members([&](const std::string& key, std::size_t key_at) {
     if (key == "name") {
+      std::size_t v = m_r.value_offset();
       b.name = text(key);
+      check_name(b.name, v, "benchmark name");
       name = true;
     } else if (key == "threads") {
       b.threads = small_int(key, 1);
     } else if (key == "label") {
       b.label = text(key);
     } else if (key == "iterations") {
+      std::size_t v = m_r.value_offset();
       b.iterations = int64(key);
+      if (b.iterations < 0) m_r.fail_at(v, fmt::format("'iterations' is {}, expected 0 or more", b.iterations));
     } else if (key == "repetitions") {
       b.repetitions = small_int(key, 0);
     } else if (key == "error") {
@@ -534,17 +336,24 @@ Benchmark Parser::benchmark() {
       b.skipped = text(key);
     } else if (key == "metrics") {
       expect(JsonType::object, key);
-      members([&](const std::string& metric_name, std::size_t) { b.metrics.push_back(metric(metric_name)); });
+      members([&](const std::string& metric_name, std::size_t name_at) {
+        check_name(metric_name, name_at, "metric name");
+        b.metrics.push_back(metric(metric_name));
+      });
       metrics = true;
     } else if (key == "aggregates") {
       expect(JsonType::object, key);
-      members([&](const std::string& aggregate, std::size_t) {
+      members([&](const std::string& aggregate, std::size_t aggregate_at) {
+        check_name(aggregate, aggregate_at, "aggregate name");
         expect(JsonType::object, aggregate);
         auto& values = b.aggregates[aggregate];
-        members([&](const std::string& metric_name, std::size_t) { values[metric_name] = number(metric_name); });
+        members([&](const std::string& metric_name, std::size_t name_at) {
+          check_name(metric_name, name_at, "metric name");
+          values[metric_name] = value_of(metric_name, "aggregate '" + aggregate + "'");
+        });
       });
     } else {
-      m_r.skip_value();
+      unknown(key, key_at, "benchmark '" + b.name + "'");
     }
   });
   require(name, at, "benchmark", "name");
@@ -555,18 +364,21 @@ Benchmark Parser::benchmark() {
 std::optional<BinarySize> Parser::binary() {
   BinarySize bin;
   expect(JsonType::object, "binary");
-  members([&](const std::string& key, std::size_t) {
+  members([&](const std::string& key, std::size_t key_at) {
     if (key == "path") {
       bin.path = text(key);
     } else if (key == "file_size") {
       bin.file_size = uint64(key);
     } else if (key == "sections") {
       expect(JsonType::object, key);
-      members([&](const std::string& section, std::size_t) { bin.sections.push_back({section, uint64(section)}); });
+      members([&](const std::string& section, std::size_t section_at) {
+        check_name(section, section_at, "section name");
+        bin.sections.push_back({section, uint64(section)});
+      });
     } else if (key == "text_hash") {
       bin.text_hash = text(key);
     } else {
-      m_r.skip_value();
+      unknown(key, key_at, "'binary'");
     }
   });
   return bin;
@@ -575,9 +387,11 @@ std::optional<BinarySize> Parser::binary() {
 ComplexityFit Parser::complexity_fit() {
   ComplexityFit fit;
   expect(JsonType::object, "complexity");
-  members([&](const std::string& key, std::size_t) {
+  members([&](const std::string& key, std::size_t key_at) {
     if (key == "family") {
+      std::size_t v = m_r.value_offset();
       fit.family = text(key);
+      check_name(fit.family, v, "complexity family");
     } else if (key == "big_o") {
       fit.big_o = text(key);
     } else if (key == "cpu_coefficient") {
@@ -589,7 +403,7 @@ ComplexityFit Parser::complexity_fit() {
     } else if (key == "round") {
       fit.round = small_int("round", 1);
     } else {
-      m_r.skip_value();
+      unknown(key, key_at, "a complexity fit");
     }
   });
   return fit;
@@ -600,11 +414,12 @@ Suite Parser::suite() {
   std::size_t at = m_r.value_offset();
   expect(JsonType::object, "suite");
   bool name = false, benchmarks = false;
-  members([&](const std::string& key, std::size_t) {
+  members([&](const std::string& key, std::size_t key_at) {
     if (key == "name") {
       std::size_t v = m_r.value_offset();
       s.name = text(key);
-      if (s.name.empty()) m_r.fail_at(v, "empty suite name");
+      check_name(s.name, v, "suite name");
+      m_suite_name_offset = v;
       name = true;
     } else if (key == "context") {
       expect(JsonType::object, key);
@@ -632,7 +447,7 @@ Suite Parser::suite() {
       m_r.begin_array();
       while (m_r.next_element()) s.complexity.push_back(complexity_fit());
     } else {
-      m_r.skip_value();
+      unknown(key, key_at, "suite '" + s.name + "'");
     }
   });
   require(name, at, "suite", "name");
@@ -660,7 +475,7 @@ AbRun Parser::ab() {
   std::size_t at = m_r.value_offset();
   expect(JsonType::object, "ab");
   bool base_suites = false;
-  members([&](const std::string& key, std::size_t) {
+  members([&](const std::string& key, std::size_t key_at) {
     if (key == "base_build_dir") {
       ab.base_build_dir = text(key);
     } else if (key == "head_build_dir") {
@@ -674,7 +489,8 @@ AbRun Parser::ab() {
       ab.seed = static_cast<std::uint32_t>(seed);
     } else if (key == "first") {
       expect(JsonType::object, key);
-      members([&](const std::string& suite_name, std::size_t) {
+      members([&](const std::string& suite_name, std::size_t name_at) {
+        check_name(suite_name, name_at, "suite name");
         std::size_t v = m_r.value_offset();
         std::string letters = text(suite_name);
         if (letters.find_first_not_of("bh") != std::string::npos) {
@@ -686,7 +502,7 @@ AbRun Parser::ab() {
       ab.base_suites = suites(key);
       base_suites = true;
     } else {
-      m_r.skip_value();
+      unknown(key, key_at, "'ab'");
     }
   });
   require(base_suites, at, "'ab'", "base_suites");
@@ -698,13 +514,13 @@ Shard Parser::shard() {
   expect(JsonType::object, "shard");
   std::optional<int> index;
   std::optional<int> count;
-  members([&](const std::string& key, std::size_t) {
+  members([&](const std::string& key, std::size_t key_at) {
     if (key == "index") {
       index = small_int(key, 1);
     } else if (key == "count") {
       count = small_int(key, 1);
     } else {
-      m_r.skip_value();
+      unknown(key, key_at, "'shard'");
     }
   });
   require(index.has_value(), at, "'shard'", "index");
@@ -717,9 +533,9 @@ RunBundle Parser::bundle() {
   RunBundle bundle;
   std::size_t at = m_r.value_offset();
   bool have_suites = false;
-  members([&](const std::string& key, std::size_t) {
+  members([&](const std::string& key, std::size_t key_at) {
     if (key == "runner") {
-      bundle.runner = runner();
+      bundle.runner = runner(true);
     } else if (key == "commit") {
       bundle.commit = text(key);
     } else if (key == "ref") {
@@ -733,11 +549,14 @@ RunBundle Parser::bundle() {
       bundle.ab = ab();
     } else if (key == "shard") {
       bundle.shard = shard();
+    } else if (key == "schema" || key == "schema_version" || key == "tool_version") {
+      m_r.skip_value();  // checked by check_header; the writer's version is not kept
     } else {
-      m_r.skip_value();  // schema and schema_version were checked by check_header
+      unknown(key, key_at, "the run bundle");
     }
   });
   m_r.expect_end();
+  refuse_unknown();
   require(have_suites, at, "run bundle", "suites");
   return bundle;
 }
@@ -746,9 +565,9 @@ BaselineFile Parser::baseline() {
   BaselineFile file;
   std::size_t at = m_r.value_offset();
   bool suite_seen = false;
-  members([&](const std::string& key, std::size_t) {
+  members([&](const std::string& key, std::size_t key_at) {
     if (key == "runner") {
-      file.runner = runner();
+      file.runner = runner(false);
     } else if (key == "commit") {
       file.commit = text(key);
     } else if (key == "time") {
@@ -758,12 +577,20 @@ BaselineFile Parser::baseline() {
     } else if (key == "suite") {
       file.suite = suite();
       suite_seen = true;
+      // Its name is the stem of its file name (baselines/<runner>/<suite>.json).
+      if (auto why = suite_name_problem(file.suite.name)) {
+        m_r.fail_at(m_suite_name_offset, fmt::format("suite name '{}' cannot name a baseline file: {}", file.suite.name, *why));
+      }
+    } else if (key == "schema" || key == "schema_version") {
+      m_r.skip_value();  // checked by check_header
     } else {
-      m_r.skip_value();
+      unknown(key, key_at, "the baseline file");
     }
   });
   m_r.expect_end();
+  refuse_unknown();
   require(suite_seen, at, "baseline file", "suite");
+  check_file_name(file.suite.name);
   return file;
 }
 
@@ -773,45 +600,11 @@ ResultsFormat detect_results_format(std::string_view text, const std::string& so
   return scan_header(text, source).format;
 }
 
-std::string write_bundle(const RunBundle& bundle) {
-  Writer w;
-  ObjectOut o(w, 0, true);
-  write_header(o, k_bundle_schema);
-  write_runner(o.key("runner"), bundle.runner, 1);
-  o.string("commit", bundle.commit);
-  o.string("ref", bundle.ref);
-  o.string("time", bundle.time);
-  write_suites(o.key("suites"), bundle.suites, 1);
-  if (bundle.ab) write_ab(o.key("ab"), *bundle.ab, 1);
-  if (bundle.shard) {
-    ObjectOut shard(o.key("shard"), 1, false);
-    shard.integer("index", bundle.shard->index);
-    shard.integer("count", bundle.shard->count);
-    shard.close();
-  }
-  o.close();
-  w.out += '\n';
-  return std::move(w.out);
-}
-
 RunBundle parse_bundle(std::string_view text, const std::string& source) {
   check_header(scan_header(text, source), ResultsFormat::perfgate_bundle, k_bundle_schema, source, text);
   RunBundle bundle = Parser(text, source).bundle();
   bundle.source = source;
   return bundle;
-}
-
-std::string write_baseline(const RunBundle& meta, const Suite& suite) {
-  Writer w;
-  ObjectOut o(w, 0, true);
-  write_header(o, k_baseline_schema);
-  write_runner(o.key("runner"), meta.runner, 1);
-  o.string("commit", meta.commit);
-  o.string("time", meta.time);
-  write_suite(o.key("suite"), suite, 1);
-  o.close();
-  w.out += '\n';
-  return std::move(w.out);
 }
 
 BaselineFile parse_baseline(std::string_view text, const std::string& source) {
