@@ -95,10 +95,10 @@ std::string unlisted_benchmarks(const std::vector<std::string>& listed, const Su
 /// The suite's process as a benchmark of its own (k_process_benchmark):
 /// its peak resident set from the kernel's accounting of the child (wait4),
 /// which no benchmark can hide by freeing memory before it reports. A run
-/// with a filter runs part of the suite: its peak is not the suite's, and
-/// is not recorded.
-void add_process_benchmark(Suite& suite, const ProcessResult& run, const std::string& filter) {
-  if (!run.peak_rss_bytes || !filter.empty()) return;
+/// with a filter, or of one shard, runs part of the suite: its peak is not
+/// the suite's, and is not recorded.
+void add_process_benchmark(Suite& suite, const ProcessResult& run, bool partial) {
+  if (!run.peak_rss_bytes || partial) return;
   Benchmark process;
   process.name = std::string(k_process_benchmark);
   process.iterations = 1;
@@ -384,7 +384,7 @@ SuiteRunner::TimedRun SuiteRunner::timed_run(const SuiteSpec& spec, const std::s
                                   names);
       }
     }
-    add_process_benchmark(measured, r, m_options.filter);
+    add_process_benchmark(measured, r, !m_options.filter.empty() || m_options.shard.has_value());
     out.measured = std::move(measured);
   }
   if (what.empty()) what = bad_results;
