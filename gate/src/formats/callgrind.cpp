@@ -14,6 +14,7 @@
 
 #include "gate/error.hpp"
 #include "gate/model/names.hpp"
+#include "formats/file_text.hpp"
 #include "formats/text_location.hpp"
 
 namespace gate {
@@ -65,12 +66,7 @@ std::size_t column_of(std::string_view line, std::string_view part) {
 }
 
 std::string read_whole(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error(fmt::format("reading callgrind output '{}': cannot open it", path.string()));
-  std::ostringstream s;
-  s << in.rdbuf();
-  if (in.bad()) throw Error(fmt::format("reading callgrind output '{}': read error", path.string()));
-  return s.str();
+  return std::string(detail::FileText(path, "reading callgrind output").text());
 }
 
 }  // namespace

@@ -20,6 +20,7 @@
 
 #include "gate/error.hpp"
 #include "gate/formats/callgrind.hpp"
+#include "formats/file_text.hpp"
 #include "formats/text_location.hpp"
 
 namespace gate {
@@ -324,12 +325,7 @@ class Parser {
 };
 
 std::string read_whole(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error(fmt::format("reading profile '{}': cannot open it", path.string()));
-  std::ostringstream s;
-  s << in.rdbuf();
-  if (in.bad()) throw Error(fmt::format("reading profile '{}': read error", path.string()));
-  return s.str();
+  return std::string(detail::FileText(path, "reading profile").text());
 }
 
 }  // namespace

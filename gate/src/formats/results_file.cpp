@@ -2,11 +2,6 @@
 // the reader its content calls for.
 #include "gate/formats/results_file.hpp"
 
-#include <fcntl.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <cerrno>
 #include <cstring>
 #include <string>
@@ -15,88 +10,11 @@
 #include "gate/error.hpp"
 #include "gate/formats/bundle.hpp"
 #include "gate/formats/google_benchmark.hpp"
+#include "formats/file_text.hpp"
 
 namespace gate {
-namespace {
-
-/// A file's bytes in memory of its own. The buffer is mapped anonymous and
-/// populated in one call: a results file runs to tens of megabytes, and
-/// faulting its pages in one by one cost a quarter of an ingest on a VM
-/// (bench_gate BM_Ingest). The file itself is read, never mapped, so that a
-/// file truncated while it is read gives an error, not SIGBUS.
-class FileText {
- public:
-  explicit FileText(const std::filesystem::path& path) {
-    const std::string shown = "reading results '" + path.string() + "'";
-    std::error_code ec;
-    auto status = std::filesystem::status(path, ec);
-    if (ec || !std::filesystem::exists(status)) throw Error(shown + ": no such file");
-    if (std::filesystem::is_directory(status)) throw Error(shown + ": is a directory, expected a file");
-    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) throw Error(shown + ": " + std::strerror(errno));
-    struct stat st {};
-    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size <= 0) {
-      // Not a regular file (a pipe, a device) or empty: read as it comes.
-      read_stream(fd, shown);
-      ::close(fd);
-      return;
-    }
-    m_size = static_cast<std::size_t>(st.st_size);
-    void* p = ::mmap(nullptr, m_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
-    if (p == MAP_FAILED) {
-      ::close(fd);
-      throw Error(shown + ": " + std::strerror(errno));
-    }
-    m_map = static_cast<char*>(p);
-    std::size_t got = 0;
-    while (got < m_size) {
-      const ssize_t n = ::read(fd, m_map + got, m_size - got);
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) {
-        const int err = errno;
-        ::close(fd);
-        ::munmap(m_map, m_size);
-        m_map = nullptr;
-        throw Error(shown + ": " + (n < 0 ? std::strerror(err) : "the file got shorter while it was read"));
-      }
-      got += static_cast<std::size_t>(n);
-    }
-    ::close(fd);
-  }
-  FileText(const FileText&) = delete;
-  FileText& operator=(const FileText&) = delete;
-  ~FileText() {
-    if (m_map != nullptr) ::munmap(m_map, m_size);
-  }
-  [[nodiscard]] std::string_view text() const {
-    return m_map != nullptr ? std::string_view(m_map, m_size) : std::string_view(m_stream);
-  }
-
- private:
-  void read_stream(int fd, const std::string& shown) {
-    char buf[65536];
-    for (;;) {
-      const ssize_t n = ::read(fd, buf, sizeof buf);
-      if (n < 0 && errno == EINTR) continue;
-      if (n < 0) {
-        const int err = errno;
-        ::close(fd);
-        throw Error(shown + ": " + std::strerror(err));
-      }
-      if (n == 0) return;
-      m_stream.append(buf, static_cast<std::size_t>(n));
-    }
-  }
-
-  char* m_map = nullptr;
-  std::size_t m_size = 0;
-  std::string m_stream;
-};
-
-}  // namespace
-
 RunBundle read_results(const std::filesystem::path& path) {
-  const FileText contents(path);
+  const detail::FileText contents(path, "reading results");
   const std::string_view text = contents.text();
   std::string source = path.string();
   RunBundle bundle;
