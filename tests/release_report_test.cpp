@@ -154,8 +154,11 @@ BOOST_AUTO_TEST_CASE(the_table_shows_change_target_and_status) {
   BOOST_TEST(fast);
   // The Markdown table a release manager reads: the change, the target, the status.
   BOOST_TEST(contains(r.out, "# Performance report: v1.0 → v1.1"), r.out);
-  BOOST_TEST(contains(r.out, "| benchmark | metric | v1.0 | v1.1 | change | p | target | margin | status |"), r.out);
-  BOOST_TEST(contains(r.out, "| BM\\_Slower | cpu\\_time |"), r.out);
+  BOOST_TEST(contains(r.out, "| benchmark | metric | statistic | v1.0 | v1.1 | change | limit | p | n | target | margin | status |"),
+             r.out);
+  // Each change says what it compared, against which limit, on how many samples.
+  BOOST_TEST(contains(r.out, "| BM\\_Slower | cpu\\_time | median | 997 µs | 1.2 ms | +20.6% | +10% | 5.4e-06 | 10/10 |"),
+             r.out);
   BOOST_TEST(contains(r.out, "median &lt; 1.1ms"), r.out);
   BOOST_TEST(contains(r.out, "❌ regressed"), r.out);
   BOOST_TEST(contains(r.out, "- [ ] Verify all targets: 1 of 2 missed"), r.out);

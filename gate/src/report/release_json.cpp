@@ -37,6 +37,7 @@ ordered_json row_json(const detail::ReleaseRow& r) {
     j["from"] = number(c.baseline);
     j["to"] = number(c.contender);
     j["change"] = number(c.change);
+    j["statistic"] = to_string(c.statistic);
     j["limit"] = c.threshold;
     j["p_value"] = number(c.p_value);
     j["q_value"] = number(c.q_value);

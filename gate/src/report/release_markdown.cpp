@@ -66,12 +66,13 @@ void runner_section(std::string& out, const ReleaseReport& report, const Release
   if (view.rows.empty()) {
     out += "No benchmarks at either ref.\n\n";
   } else {
-    out += fmt::format("| benchmark | metric | {} | {} | change | p | target | margin | status |\n",
+    out += fmt::format("| benchmark | metric | statistic | {} | {} | change | limit | p | n | target | margin | status |\n",
                        markdown_text(report.from), markdown_text(report.to));
-    out += "|---|---|--:|--:|--:|--:|---|--:|---|\n";
+    out += "|---|---|---|--:|--:|--:|--:|--:|--:|---|--:|---|\n";
     for (const auto& r : view.rows) {
-      out += fmt::format("| {} | {} | {} | {} | {} | {} | {} | {} | {} |\n", markdown_text(r.name),
-                         markdown_text(r.metric), markdown_text(r.from), markdown_text(r.to), r.change_text, r.p,
+      out += fmt::format("| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n", markdown_text(r.name),
+                         markdown_text(r.metric), markdown_text(r.statistic), markdown_text(r.from),
+                         markdown_text(r.to), r.change_text, markdown_text(r.limit), r.p, r.n,
                          markdown_text(r.target_text), r.margin_text, status_cell(r));
     }
     out += "\n";

@@ -168,6 +168,9 @@ ReleaseView build_release_view(const ReleaseRunner& runner) {
       row.to = value_text(v, v.contender, v.contender_text);
       row.change_text = v.change ? format_change(*v.change) : "";
       row.p = v.p_value ? format_p(*v.p_value) : "";
+      row.statistic = to_string(v.statistic);
+      row.limit = v.threshold;
+      row.n = format_n(v);
       // A size's budget is its threshold: shown as the row's target.
       if (row.target_text.empty() && v.scope == Scope::binary) row.target_text = v.threshold;
     }

@@ -29,6 +29,9 @@ struct ReleaseRow {
   std::string to;
   std::string change_text;  ///< "+25.3%"
   std::string p;            ///< the change's p-value, "" when untested
+  std::string statistic;    ///< what the change compares: "median", "value"
+  std::string limit;        ///< the limit the change was judged against: "+10%"
+  std::string n;            ///< samples "from/to": "10/10"
   std::string target_text;  ///< "p95 < 10ms", or a size budget
   /// Headroom to the target as a fraction of it: 0.25 is 25% inside it,
   /// negative outside. None without a numeric target.

@@ -18,11 +18,6 @@ std::string format_value(const Verdict& v, const std::optional<double>& value, c
   return format_quantity(*value, v.unit);
 }
 
-std::string format_n(const Verdict& v) {
-  if (v.n_baseline == 0 && v.n_contender == 0) return "";
-  return fmt::format("{}/{}", v.n_baseline, v.n_contender);
-}
-
 std::string statistics_fact(const Comparison& c) {
   std::string noisy;
   if (c.method == Method::paired) {
@@ -85,6 +80,11 @@ std::string format_change(double change) {
 std::string format_p(double p) {
   if (p >= 0.001) return fmt::format("{:.3f}", p);
   return fmt::format("{:.1e}", p);
+}
+
+std::string format_n(const Verdict& v) {
+  if (v.n_baseline == 0 && v.n_contender == 0) return "";
+  return fmt::format("{}/{}", v.n_baseline, v.n_contender);
 }
 
 Report build_report(const Comparison& c) {

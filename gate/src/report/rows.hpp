@@ -53,5 +53,7 @@ struct Report {
 [[nodiscard]] std::string format_change(double change);
 /// "0.0012", "3.1e-07".
 [[nodiscard]] std::string format_p(double p);
+/// "10/10": the samples on each side, "" when nothing was counted.
+[[nodiscard]] std::string format_n(const Verdict& v);
 
 }  // namespace gate::detail
