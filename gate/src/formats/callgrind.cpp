@@ -20,11 +20,7 @@
 namespace gate {
 namespace {
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
-  return s;
-}
+std::string_view trim(std::string_view s) { return detail::trim_line(s); }
 
 /// The value of a "key: value" line, or nullopt when the line has another key.
 std::optional<std::string_view> value_of(std::string_view line, std::string_view key) {

@@ -26,11 +26,7 @@
 namespace gate {
 namespace {
 
-std::string_view trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
-  return s;
-}
+std::string_view trim(std::string_view s) { return detail::trim_line(s); }
 
 /// One whitespace-separated word of a line and its 1-based column.
 struct Word {

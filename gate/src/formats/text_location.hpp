@@ -65,4 +65,12 @@ class LineIndex {
 /// this, because messages quote file content (names, keys, values).
 [[nodiscard]] std::string escape_for_message(std::string_view text);
 
+/// `s` without the spaces and tabs around it, and a trailing '\r' (callgrind
+/// output written on Windows).
+[[nodiscard]] inline std::string_view trim_line(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+  return s;
+}
+
 }  // namespace gate::detail
