@@ -159,15 +159,34 @@ struct Row {
   }
 };
 
-/// What is known about one benchmark while its rows are read.
+/// Repetition indices seen (0 or more). Indices are the file's: those below
+/// 64, which every real file has, are bits in place; larger ones go to a
+/// set, so that an index of 2^31 costs no more than one of 64.
+class IndexSet {
+ public:
+  /// False when `index` was seen before.
+  bool insert(std::int64_t index) {
+    if (index >= 0 && index < 64) {
+      const std::uint64_t bit = std::uint64_t{1} << static_cast<unsigned>(index);
+      if ((m_low & bit) != 0) return false;
+      m_low |= bit;
+      return true;
+    }
+    return m_high.insert(index).second;
+  }
+
+ private:
+  std::uint64_t m_low = 0;
+  std::unordered_set<std::int64_t> m_high;
+};
+
+/// What is known about one benchmark while its rows are read. Its aggregate
+/// rows are Benchmark::aggregates.
 struct BenchState {
-  /// Indices are the file's: a set, so that an index of 2^31 costs no more
-  /// than one of 2.
-  std::unordered_set<std::int64_t> repetition_seen;
+  IndexSet repetition_seen;
   std::string time_unit;
   std::size_t iteration_rows = 0;
   std::int64_t reported_repetitions = 0;
-  std::vector<std::string> aggregates_seen;
   /// Where the last iteration row's memory manager fields stood: those are
   /// the values kept (finish()), and so the ones checked.
   std::unordered_map<std::string, std::size_t> memory_offsets;
@@ -216,6 +235,7 @@ class Ingest {
   Row m_row;
   std::vector<BenchState> m_states;
   std::unordered_map<std::string, std::size_t> m_index;
+  std::size_t m_last = SIZE_MAX;  ///< the benchmark of the last row, in m_suite.benchmarks
   std::unordered_map<std::string, std::size_t> m_families;
   std::size_t m_rows = 0;
   std::size_t m_executable_offset = 0;  ///< where context.executable's value is, for its message
@@ -431,6 +451,8 @@ void Ingest::read_row() {
 }
 
 std::size_t Ingest::benchmark_index(const std::string& key) {
+  // A benchmark's rows come one after another: most rows are the last one's.
+  if (m_last < m_suite.benchmarks.size() && m_suite.benchmarks[m_last].name == key) return m_last;
   auto [it, inserted] = m_index.try_emplace(key, m_suite.benchmarks.size());
   if (inserted) {
     Benchmark b;
@@ -438,10 +460,12 @@ std::size_t Ingest::benchmark_index(const std::string& key) {
     m_suite.benchmarks.push_back(std::move(b));
     m_states.emplace_back();
   }
-  return it->second;
+  m_last = it->second;
+  return m_last;
 }
 
 void Ingest::check_time(const Number& n, std::string_view what, const std::string& bench) const {
+  if (n.type == JsonType::number && n.value >= 0) return;  // every row's case: nothing to format
   std::string subject = fmt::format("{} of benchmark '{}'", what, bench);
   switch (n.type) {
     case JsonType::number: break;
@@ -449,7 +473,7 @@ void Ingest::check_time(const Number& n, std::string_view what, const std::strin
       m_reader.fail_at(n.offset, subject + (std::isnan(n.value) ? " is NaN" : " is infinite"));
     default: m_reader.fail_at(n.offset, subject + " is not a number (found " + std::string(detail::describe(n.type)) + ")");
   }
-  if (n.value < 0) m_reader.fail_at(n.offset, fmt::format("{} is negative ({})", subject, n.value));
+  m_reader.fail_at(n.offset, fmt::format("{} is negative ({})", subject, n.value));
 }
 
 void Ingest::process_row() {
@@ -517,7 +541,7 @@ void Ingest::process_iteration(Benchmark& bench, BenchState& state, double scale
       m_reader.fail_at(row.repetition_index_offset,
                        fmt::format("repetition_index {} of benchmark '{}' is out of range", row.repetition_index, bench.name));
     }
-    if (!state.repetition_seen.insert(row.repetition_index).second) {
+    if (!state.repetition_seen.insert(row.repetition_index)) {
       m_reader.fail_at(row.repetition_index_offset, fmt::format("repetition {} of benchmark '{}' appears twice: conflicting rows",
                                                                 row.repetition_index, bench.name));
     }
@@ -542,7 +566,11 @@ void Ingest::process_iteration(Benchmark& bench, BenchState& state, double scale
   check_time(row.real_time, "real_time", bench.name);
   check_time(row.cpu_time, "cpu_time", bench.name);
 
-  auto add = [&bench](std::string_view metric, double value) {
+  // Room for the repetitions the row announces, up to a few: one allocation
+  // instead of five for ten repetitions, and a file that announces many but
+  // holds few costs little.
+  const auto expected = static_cast<std::size_t>(std::clamp<std::int64_t>(row.repetitions, 1, 16));
+  auto add = [&bench, expected](std::string_view metric, double value) {
     Metric* m = bench.metric(metric);
     if (m == nullptr) {
       MetricInfo info = describe_metric(metric);
@@ -551,6 +579,7 @@ void Ingest::process_iteration(Benchmark& bench, BenchState& state, double scale
       fresh.unit = std::move(info.unit);
       fresh.direction = info.direction;
       fresh.kind = info.kind;
+      fresh.samples.reserve(expected);
       bench.metrics.push_back(std::move(fresh));
       m = &bench.metrics.back();
     }
@@ -578,10 +607,9 @@ void Ingest::process_aggregate(Benchmark& bench, BenchState& state, double scale
   Row& row = m_row;
   if (!row.has(Key::aggregate_name)) m_reader.fail_at(row.offset, "aggregate row of benchmark '" + bench.name + "' without aggregate_name");
   const std::string& name = row.aggregate_name;
-  if (std::find(state.aggregates_seen.begin(), state.aggregates_seen.end(), name) != state.aggregates_seen.end()) {
+  if (bench.aggregates.contains(name)) {
     m_reader.fail_at(row.offset, "aggregate '" + name + "' of benchmark '" + bench.name + "' appears twice: conflicting rows");
   }
-  state.aggregates_seen.push_back(name);
   state.reported_repetitions = row.repetitions;
   if (state.iteration_rows == 0) {
     bench.threads = static_cast<int>(row.threads);

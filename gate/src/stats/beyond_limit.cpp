@@ -303,6 +303,10 @@ double unpaired_p_at(std::size_t n_baseline, std::size_t n_contender, double u) 
 }
 
 double unpaired_smallest_p(std::size_t n_baseline, std::size_t n_contender) {
+  if (n_baseline == 0 || n_contender == 0) return 1;
+  // Without ties the exact test's top is one arrangement: no need to count
+  // the others (unpaired_p_at would, for the whole distribution).
+  if (n_baseline * n_contender <= detail::k_exact_pairs) return detail::u_top_probability(n_baseline, n_contender);
   return unpaired_p_at(n_baseline, n_contender, static_cast<double>(n_baseline * n_contender));
 }
 
