@@ -134,7 +134,15 @@ class JsonReader {
   [[nodiscard]] const JsonReaderOptions& options() const { return m_options; }
 
  private:
-  void skip_ws();
+  /// Most calls find a token already: that case stays inline.
+  void skip_ws() {
+    if (m_pos < m_text.size()) {
+      const auto c = static_cast<unsigned char>(m_text[m_pos]);
+      if (c > ' ' && c != '/') return;
+    }
+    skip_ws_run();
+  }
+  void skip_ws_run();
   void skip_comment();
   /// fail_at with JsonReaderOptions::error_label: the reader's own errors.
   [[noreturn]] void fail_syntax(std::size_t offset, std::string_view what) const;
