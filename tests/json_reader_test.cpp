@@ -6,6 +6,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include <algorithm>
+#include <limits>
 #include <random>
 #include <string>
 
@@ -310,6 +311,36 @@ BOOST_AUTO_TEST_CASE(noise_files_get_the_same_refusals) {
              "n.json:1:67: unknown key 'later' in noise.json (docs/noise.md lists the keys of schema_version 1)");
   BOOST_TEST(noise_error("[1e999]}") == "n.json:1:77: number out of range");
   BOOST_TEST(noise_error(std::string(100, '[')) == "n.json:1:139: json nested deeper than 64 levels");
+}
+
+// --- integers -----------------------------------------------------------------
+
+BOOST_AUTO_TEST_CASE(integers_are_read_to_the_edges_of_int64) {
+  auto read = [](const std::string& number) {
+    JsonReader r(number, "t.json");
+    return r.read_int64();
+  };
+  auto refusal = [](const std::string& number) {
+    const std::string text = " " + number;
+    return error_of([&] {
+      JsonReader r(text, "t.json");
+      (void)r.read_int64();
+    });
+  };
+  BOOST_TEST(read("0") == 0);
+  BOOST_TEST(read("-0") == 0);
+  BOOST_TEST(read("42") == 42);
+  BOOST_TEST(read("-42") == -42);
+  BOOST_TEST(read("9223372036854775807") == std::numeric_limits<std::int64_t>::max());
+  BOOST_TEST(read("-9223372036854775808") == std::numeric_limits<std::int64_t>::min());
+  BOOST_TEST(refusal("9223372036854775808") == "t.json:1:2: integer out of range");
+  BOOST_TEST(refusal("-9223372036854775809") == "t.json:1:2: integer out of range");
+  BOOST_TEST(refusal("18446744073709551616") == "t.json:1:2: integer out of range");
+  BOOST_TEST(refusal(std::string(40, '9')) == "t.json:1:2: integer out of range");
+  BOOST_TEST(refusal("1.5") == "t.json:1:2: expected an integer, found 1.5");
+  BOOST_TEST(refusal("1e3") == "t.json:1:2: expected an integer, found 1e3");
+  BOOST_TEST(refusal(std::string(40, '9') + ".5") == "t.json:1:2: expected an integer, found " + std::string(40, '9') + ".5");
+  BOOST_TEST(refusal("\"1\"") == "t.json:1:2: expected an integer, found a string");
 }
 
 // --- eight bytes at a time --------------------------------------------------

@@ -14,6 +14,7 @@
 #include <climits>
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <unordered_map>
 #include <unordered_set>
@@ -60,30 +61,35 @@ enum class Key : std::uint8_t {
   other,
 };
 
+/// `key` when k, whose length is the name's, is the name.
+template <std::size_t N>
+Key is(std::string_view k, const char (&name)[N], Key key) {
+  return std::memcmp(k.data(), name, N - 1) == 0 ? key : Key::other;
+}
+
 Key classify(std::string_view k) {
-  // By length, then by one letter, then one comparison: this runs for every
-  // key of every row (fourteen a row), and the names differ there already.
-  auto is = [&](std::string_view name, Key key) { return k == name ? key : Key::other; };
+  // By length, then by one letter, then one comparison of known length:
+  // this runs for every key of every row (fourteen a row).
   switch (k.size()) {
-    case 3: return is("rms", Key::rms);
-    case 4: return is("name", Key::name);
-    case 5: return k[0] == 'l' ? is("label", Key::label) : is("big_o", Key::big_o);
-    case 7: return k[0] == 't' ? is("threads", Key::threads) : is("skipped", Key::skipped);
+    case 3: return is(k, "rms", Key::rms);
+    case 4: return is(k, "name", Key::name);
+    case 5: return k[0] == 'l' ? is(k, "label", Key::label) : is(k, "big_o", Key::big_o);
+    case 7: return k[0] == 't' ? is(k, "threads", Key::threads) : is(k, "skipped", Key::skipped);
     case 8:
-      if (k[0] == 'c') return is("cpu_time", Key::cpu_time);
-      return k[4] == 'n' ? is("run_name", Key::run_name) : is("run_type", Key::run_type);
-    case 9: return k[0] == 'r' ? is("real_time", Key::real_time) : is("time_unit", Key::time_unit);
-    case 10: return is("iterations", Key::iterations);
-    case 11: return is("repetitions", Key::repetitions);
-    case 12: return k[0] == 'f' ? is("family_index", Key::family_index) : is("skip_message", Key::skip_message);
-    case 13: return is("error_message", Key::error_message);
+      if (k[0] == 'c') return is(k, "cpu_time", Key::cpu_time);
+      return k[4] == 'n' ? is(k, "run_name", Key::run_name) : is(k, "run_type", Key::run_type);
+    case 9: return k[0] == 'r' ? is(k, "real_time", Key::real_time) : is(k, "time_unit", Key::time_unit);
+    case 10: return is(k, "iterations", Key::iterations);
+    case 11: return is(k, "repetitions", Key::repetitions);
+    case 12: return k[0] == 'f' ? is(k, "family_index", Key::family_index) : is(k, "skip_message", Key::skip_message);
+    case 13: return is(k, "error_message", Key::error_message);
     case 14:
-      if (k[0] == 'e') return is("error_occurred", Key::error_occurred);
-      return k[10] == 'n' ? is("aggregate_name", Key::aggregate_name) : is("aggregate_unit", Key::aggregate_unit);
-    case 15: return is("cpu_coefficient", Key::cpu_coefficient);
-    case 16: return k[0] == 'r' && k[2] == 'p' ? is("repetition_index", Key::repetition_index)
-                                               : is("real_coefficient", Key::real_coefficient);
-    case 25: return is("per_family_instance_index", Key::per_family_instance_index);
+      if (k[0] == 'e') return is(k, "error_occurred", Key::error_occurred);
+      return k[10] == 'n' ? is(k, "aggregate_name", Key::aggregate_name) : is(k, "aggregate_unit", Key::aggregate_unit);
+    case 15: return is(k, "cpu_coefficient", Key::cpu_coefficient);
+    case 16: return k[0] == 'r' && k[2] == 'p' ? is(k, "repetition_index", Key::repetition_index)
+                                               : is(k, "real_coefficient", Key::real_coefficient);
+    case 25: return is(k, "per_family_instance_index", Key::per_family_instance_index);
     default: return Key::other;
   }
 }
@@ -209,6 +215,7 @@ class Ingest {
   std::vector<BenchState> m_states;
   std::unordered_map<std::string, std::size_t> m_index;
   std::size_t m_last = SIZE_MAX;  ///< the benchmark of the last row, in m_suite.benchmarks
+  std::string m_checked_name;     ///< the last name read_name() let pass
   std::unordered_map<std::string, std::size_t> m_families;
   std::size_t m_rows = 0;
   std::size_t m_executable_offset = 0;  ///< where context.executable's value is, for its message
@@ -318,11 +325,16 @@ std::string_view Ingest::read_name(std::string_view what) {
   std::size_t at = m_reader.value_offset();
   if (m_reader.peek() != JsonType::string) m_reader.fail_type("a string for '" + std::string(what) + "'");
   std::string_view s = m_reader.read_string();
+  // A row's name and run_name are alike, and so are the rows of one
+  // benchmark: a name that passed the checks just before passes them again.
+  // (Never empty: an empty name is refused below.)
+  if (!m_checked_name.empty() && s == m_checked_name) return s;
   if (s.size() > k_max_name_bytes) {
     m_reader.fail_at(at, fmt::format("{} of {} bytes is longer than the limit of {} bytes", what, s.size(),
                                      k_max_name_bytes));
   }
   if (auto why = benchmark_name_problem(s)) m_reader.fail_at(at, fmt::format("{} '{}' is not allowed: {}", what, s, *why));
+  m_checked_name.assign(s);
   return s;
 }
 
@@ -403,11 +415,14 @@ void Ingest::read_row() {
           break;
         }
         std::string_view key = r.key();
-        if (key.size() > k_max_name_bytes) {
+        // The slot's last name passed these checks in an earlier row: the
+        // rows of a suite mostly have the same counters in the same order.
+        const bool checked = row.counter_count < row.counters.size() && row.counters[row.counter_count].name == key;
+        if (!checked && key.size() > k_max_name_bytes) {
           r.fail_at(r.key_offset(), fmt::format("counter name of {} bytes is longer than the limit of {} bytes",
                                                 key.size(), k_max_name_bytes));
         }
-        if (auto why = benchmark_name_problem(key)) {
+        if (auto why = checked ? std::nullopt : benchmark_name_problem(key)) {
           r.fail_at(r.key_offset(), fmt::format("counter name '{}' is not allowed: {}", key, *why));
         }
         for (std::size_t i = 0; i < row.counter_count; ++i) {
