@@ -92,8 +92,10 @@ std::size_t Comparison::passing_suspects() const {
   }));
 }
 
-// The keys are sorted, not the verdicts: a Verdict is some thirty members,
-// and a stable sort of ten thousand moved each of them fourteen times.
+// The keys are sorted, not the verdicts: a Verdict is some thirty members
+// (680 bytes), and a stable sort of ten thousand moved each of them about
+// fourteen times. The order found is then applied in place, cycle by
+// cycle: each verdict moves once, and no second vector of them is made.
 void sort_worst_first(std::vector<Verdict>& verdicts) {
   auto badness = [](const Verdict& v) -> double {
     if (!v.change) return -INFINITY;
@@ -111,10 +113,21 @@ void sort_worst_first(std::vector<Verdict>& verdicts) {
     if (a.status != b.status) return a.status < b.status;
     return a.badness > b.badness;
   });
-  std::vector<Verdict> sorted;
-  sorted.reserve(verdicts.size());
-  for (const Key& k : keys) sorted.push_back(std::move(verdicts[k.index]));
-  verdicts = std::move(sorted);
+  // keys[i].index: the verdict that belongs at i. Once placed, a position's
+  // index is set to itself, so that each cycle is walked once.
+  for (std::size_t start = 0; start < keys.size(); ++start) {
+    if (keys[start].index == start) continue;
+    Verdict held = std::move(verdicts[start]);
+    std::size_t at = start;
+    while (keys[at].index != start) {
+      const std::size_t from = keys[at].index;
+      verdicts[at] = std::move(verdicts[from]);
+      keys[at].index = at;
+      at = from;
+    }
+    verdicts[at] = std::move(held);
+    keys[at].index = at;
+  }
 }
 
 }  // namespace gate
