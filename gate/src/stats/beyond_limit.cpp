@@ -31,6 +31,10 @@ void check_finite(std::span<const double> samples, std::string_view doing, std::
   }
 }
 
+bool all_finite(std::span<const double> samples) {
+  return !samples.empty() && std::all_of(samples.begin(), samples.end(), [](double x) { return std::isfinite(x); });
+}
+
 void check_limit(double limit, std::string_view doing) {
   if (!(limit >= 0) || !std::isfinite(limit)) {
     throw Error(fmt::format("computing {}: the relative limit {} is not a finite fraction ≥ 0", doing, limit));
@@ -199,8 +203,11 @@ LimitTest stratified_beyond_limit(std::span<const StratumSamples> strata, Worse 
   std::vector<RankedStratum> ranked;
   for (std::size_t s = 0; s < strata.size(); ++s) {
     if (strata[s].allowed.empty() || strata[s].contender.empty()) continue;
-    check_finite(strata[s].allowed, doing, fmt::format("baseline (allowed values) in stratum {}", s));
-    check_finite(strata[s].contender, doing, fmt::format("contender in stratum {}", s));
+    // The message names the stratum: formatted only when there is one to give.
+    if (!all_finite(strata[s].allowed)) {
+      check_finite(strata[s].allowed, doing, fmt::format("baseline (allowed values) in stratum {}", s));
+    }
+    if (!all_finite(strata[s].contender)) check_finite(strata[s].contender, doing, fmt::format("contender in stratum {}", s));
     ranked.push_back(rank_stratum(strata[s].allowed, strata[s].contender, sign_of(worse)));
   }
   return test_strata(ranked);
