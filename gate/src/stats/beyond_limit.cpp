@@ -66,6 +66,7 @@ RankedStratum rank_stratum(std::span<const double> allowed, std::span<const doub
   RankedStratum r;
   r.m = allowed.size();
   r.n = contender.size();
+  r.groups.reserve(pooled.size());  // a group a value at most
   std::size_t others_before = 0;
   for (std::size_t first = 0; first < pooled.size();) {
     std::size_t last = first;
