@@ -2,93 +2,17 @@
 #include "formats/json_reader.hpp"
 
 #include <algorithm>
-#include <bit>
 #include <charconv>
-#include <cstring>
 #include <limits>
 
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
-
 #include "gate/error.hpp"
+#include "formats/block_scan.hpp"
 #include "formats/text_location.hpp"
 
 namespace gate::detail {
 namespace {
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
-
-// A block of bytes at a time: a results file is mostly keys, names and
-// indentation, and a byte-by-byte loop cost more than the rest of the
-// parse. Each function gives the offset of the first byte of the block at
-// p that it looks for, or k_block when there is none; the caller falls back
-// to the byte loop where fewer than k_block bytes remain.
-#if defined(__SSE2__)
-
-// Sixteen bytes with SSE2, which every x86-64 has.
-constexpr std::size_t k_block = 16;
-constexpr bool k_blocks = true;
-
-__m128i load16(const char* p) { return _mm_loadu_si128(reinterpret_cast<const __m128i*>(p)); }
-
-std::size_t first_set(unsigned mask) { return mask == 0 ? k_block : static_cast<std::size_t>(std::countr_zero(mask)); }
-
-/// The first byte that ends a plain run of a string: '"', '\\', a control
-/// character or a byte of 0x80 and above. As signed bytes the last are
-/// negative: one comparison finds them with the control characters.
-std::size_t plain_string_bytes(const char* p) {
-  const __m128i x = load16(p);
-  const __m128i found = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('"')), _mm_cmpeq_epi8(x, _mm_set1_epi8('\\'))),
-                                     _mm_cmplt_epi8(x, _mm_set1_epi8(0x20)));
-  return first_set(static_cast<unsigned>(_mm_movemask_epi8(found)));
-}
-
-/// The first byte that is not a space.
-std::size_t leading_spaces(const char* p) {
-  const auto spaces = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(load16(p), _mm_set1_epi8(' '))));
-  return first_set(~spaces & 0xFFFFu);
-}
-
-#else
-
-// Eight bytes in a 64-bit word (SWAR) elsewhere. Each mask has the high bit
-// set in the bytes it finds; a borrow can set it falsely only in bytes above
-// a true one, so the lowest set bit is exact.
-constexpr std::size_t k_block = 8;
-constexpr bool k_blocks = std::endian::native == std::endian::little;
-constexpr std::uint64_t k_ones = 0x0101010101010101ULL;
-constexpr std::uint64_t k_highs = 0x8080808080808080ULL;
-
-std::uint64_t load8(const char* p) {
-  std::uint64_t w = 0;
-  std::memcpy(&w, p, sizeof w);
-  return w;
-}
-
-/// Bytes below `n` (n ≤ 0x80), or all zero bytes with n = 1.
-constexpr std::uint64_t bytes_below(std::uint64_t w, unsigned char n) { return (w - k_ones * n) & ~w & k_highs; }
-
-std::size_t first_set(std::uint64_t mask) {
-  return mask == 0 ? k_block : static_cast<std::size_t>(std::countr_zero(mask)) / 8;
-}
-
-/// The first byte that ends a plain run of a string: '"', '\\', a control
-/// character or a byte of 0x80 and above.
-std::size_t plain_string_bytes(const char* p) {
-  const std::uint64_t w = load8(p);
-  return first_set(bytes_below(w ^ (k_ones * '"'), 1) | bytes_below(w ^ (k_ones * '\\'), 1) | bytes_below(w, 0x20) |
-                   (w & k_highs));
-}
-
-/// The first byte that is not a space.
-std::size_t leading_spaces(const char* p) {
-  const std::uint64_t x = load8(p) ^ (k_ones * ' ');
-  // The high bit of each non-zero byte, without borrows: exact in every byte.
-  return first_set((((x & ~k_highs) + ~k_highs) | x) & k_highs);
-}
-
-#endif
 
 int hex_value(char c) {
   if (c >= '0' && c <= '9') return c - '0';
@@ -175,11 +99,11 @@ void JsonReader::skip_ws_run() {
     if (c == ' ' || c == '\n' || c == '\r' || c == '\t') {
       ++m_pos;
       // Indentation: runs of spaces, a block at a time.
-      if constexpr (k_blocks) {
-        while (m_pos + k_block <= n) {
-          const std::size_t k = leading_spaces(p + m_pos);
+      if constexpr (block_scan::k_blocks) {
+        while (m_pos + block_scan::k_block <= n) {
+          const std::size_t k = block_scan::leading_spaces(p + m_pos);
           m_pos += k;
-          if (k < k_block) break;
+          if (k < block_scan::k_block) break;
         }
       }
     } else if (c == '/' && m_options.allow_comments) {
@@ -338,11 +262,11 @@ std::string_view JsonReader::scan_string(std::string& buffer) {
   bool copying = false;
   for (;;) {
     // The fast path: plain ASCII, a block at a time while a block remains.
-    if constexpr (k_blocks) {
-      while (m_pos + k_block <= n) {
-        const std::size_t k = plain_string_bytes(p + m_pos);
+    if constexpr (block_scan::k_blocks) {
+      while (m_pos + block_scan::k_block <= n) {
+        const std::size_t k = block_scan::plain_string_bytes(p + m_pos);
         m_pos += k;
-        if (k < k_block) break;
+        if (k < block_scan::k_block) break;
       }
     }
     while (m_pos < n) {
