@@ -66,7 +66,7 @@ PairCache& pairs() {
 }
 
 // Ingest of both files plus the comparison under the default policy: the
-// issue's goal is at most 0.4 s and 100 MiB for 5,000 benchmarks × 10
+// goal is at most 0.4 s and 100 MiB for 5,000 benchmarks × 10
 // repetitions with aggregates (two files of about 29 MB each).
 void BM_IngestCompare(benchmark::State& state) {
   const Pair& pair = pairs().get(state.range(0));

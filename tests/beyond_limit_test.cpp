@@ -210,6 +210,29 @@ BOOST_AUTO_TEST_CASE(unpaired_matches_r_and_scipy) {
   BOOST_TEST(gate::stats::unpaired_smallest_p(5, 5) == 1.0 / 252, tt::tolerance(1e-12));
 }
 
+// unpaired_smallest_p() takes the top of the exact distribution without
+// counting the rest of it: the very same double as the test's smallest_p,
+// which counts every arrangement, at every size the exact test covers.
+BOOST_AUTO_TEST_CASE(smallest_p_is_the_exact_tests_own) {
+  for (std::size_t m : {1, 2, 3, 5, 10, 17, 40, 100}) {
+    for (std::size_t n : {1, 2, 4, 10, 25, 100}) {
+      if (m * n > 10'000) continue;
+      std::vector<double> base(m);
+      std::vector<double> cont(n);
+      for (std::size_t i = 0; i < m; ++i) base[i] = 100 + static_cast<double>(i);
+      for (std::size_t i = 0; i < n; ++i) cont[i] = 1000 + static_cast<double>(i);
+      const LimitTest t = gate::stats::unpaired_beyond_limit(base, cont, Worse::higher, 0.10);
+      BOOST_TEST_CONTEXT("m=" << m << " n=" << n) {
+        BOOST_TEST(t.exact);
+        BOOST_TEST(gate::stats::unpaired_smallest_p(m, n) == t.smallest_p);
+        BOOST_TEST(gate::stats::unpaired_smallest_p(m, n) == gate::stats::unpaired_p_at(m, n, static_cast<double>(m * n)));
+      }
+    }
+  }
+  BOOST_TEST(gate::stats::unpaired_smallest_p(0, 10) == 1.0);
+  BOOST_TEST(gate::stats::unpaired_smallest_p(10, 0) == 1.0);
+}
+
 // Exact conditional p-values with ties, computed with scipy 1.10.1's
 // permutation_test(..., permutation_type='independent', n_resamples=inf,
 // alternative='greater') on the statistic U counted pair by pair — a

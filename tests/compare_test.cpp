@@ -2,6 +2,8 @@
 // bundles built in memory (the CLI tests use recorded Google Benchmark files).
 #include <boost/test/unit_test.hpp>
 
+#include <algorithm>
+#include <cmath>
 #include <random>
 
 #include "gate/judge/judge.hpp"
@@ -619,6 +621,41 @@ BOOST_AUTO_TEST_CASE(a_glob_over_the_suite_brings_no_other_metric_to_a_derived_b
   }
   BOOST_TEST((gate::test::find_target(c, "BM_CacheSpeedup", "speedup")->status == Status::target_met));
   BOOST_TEST(c.exit_code() == 0);
+}
+
+// Worst first, ties in the order judged: the same order as a stable sort of
+// the verdicts themselves, with every verdict kept whole, in every cycle
+// structure the permutation happens to have.
+BOOST_AUTO_TEST_CASE(verdicts_sort_worst_first_stably_and_whole) {
+  std::mt19937 rng(5);
+  for (std::size_t n : {0, 1, 2, 3, 10, 257}) {
+    std::vector<Verdict> verdicts(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      Verdict& v = verdicts[i];
+      v.name = "BM_" + std::to_string(i);
+      v.status = static_cast<Status>(rng() % k_status_count);
+      v.direction = rng() % 2 == 0 ? Direction::lower_is_better : Direction::higher_is_better;
+      if (rng() % 4 != 0) v.change = static_cast<double>(rng() % 7) / 10 - 0.3;  // ties on purpose
+      v.add_note("note of " + v.name);
+    }
+    std::vector<Verdict> expected = verdicts;
+    std::stable_sort(expected.begin(), expected.end(), [](const Verdict& a, const Verdict& b) {
+      auto badness = [](const Verdict& v) -> double {
+        if (!v.change) return -INFINITY;
+        return v.direction == Direction::lower_is_better ? *v.change : -*v.change;
+      };
+      if (a.status != b.status) return a.status < b.status;
+      return badness(a) > badness(b);
+    });
+    sort_worst_first(verdicts);
+    BOOST_TEST_REQUIRE(verdicts.size() == n);
+    for (std::size_t i = 0; i < n; ++i) {
+      BOOST_TEST_CONTEXT("n=" << n << " i=" << i) {
+        BOOST_TEST(verdicts[i].name == expected[i].name);
+        BOOST_TEST(verdicts[i].note() == "note of " + expected[i].name);
+      }
+    }
+  }
 }
 
 BOOST_AUTO_TEST_SUITE_END()

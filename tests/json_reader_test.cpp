@@ -6,6 +6,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include <algorithm>
+#include <limits>
 #include <random>
 #include <string>
 
@@ -310,6 +311,114 @@ BOOST_AUTO_TEST_CASE(noise_files_get_the_same_refusals) {
              "n.json:1:67: unknown key 'later' in noise.json (docs/noise.md lists the keys of schema_version 1)");
   BOOST_TEST(noise_error("[1e999]}") == "n.json:1:77: number out of range");
   BOOST_TEST(noise_error(std::string(100, '[')) == "n.json:1:139: json nested deeper than 64 levels");
+}
+
+// --- integers -----------------------------------------------------------------
+
+BOOST_AUTO_TEST_CASE(integers_are_read_to_the_edges_of_int64) {
+  auto read = [](const std::string& number) {
+    JsonReader r(number, "t.json");
+    return r.read_int64();
+  };
+  auto refusal = [](const std::string& number) {
+    const std::string text = " " + number;
+    return error_of([&] {
+      JsonReader r(text, "t.json");
+      (void)r.read_int64();
+    });
+  };
+  BOOST_TEST(read("0") == 0);
+  BOOST_TEST(read("-0") == 0);
+  BOOST_TEST(read("42") == 42);
+  BOOST_TEST(read("-42") == -42);
+  BOOST_TEST(read("9223372036854775807") == std::numeric_limits<std::int64_t>::max());
+  BOOST_TEST(read("-9223372036854775808") == std::numeric_limits<std::int64_t>::min());
+  BOOST_TEST(refusal("9223372036854775808") == "t.json:1:2: integer out of range");
+  BOOST_TEST(refusal("-9223372036854775809") == "t.json:1:2: integer out of range");
+  BOOST_TEST(refusal("18446744073709551616") == "t.json:1:2: integer out of range");
+  BOOST_TEST(refusal(std::string(40, '9')) == "t.json:1:2: integer out of range");
+  BOOST_TEST(refusal("1.5") == "t.json:1:2: expected an integer, found 1.5");
+  BOOST_TEST(refusal("1e3") == "t.json:1:2: expected an integer, found 1e3");
+  BOOST_TEST(refusal(std::string(40, '9') + ".5") == "t.json:1:2: expected an integer, found " + std::string(40, '9') + ".5");
+  BOOST_TEST(refusal("\"1\"") == "t.json:1:2: expected an integer, found a string");
+}
+
+// --- a block at a time ----------------------------------------------------------
+// Strings and runs of spaces are scanned 16 bytes at a time (8 without
+// SSE2): whatever byte ends a run, at whichever offset of the first two
+// blocks and whatever the text after it, the result is the one a
+// byte-by-byte reading gives.
+
+BOOST_AUTO_TEST_CASE(strings_end_at_the_same_byte_at_every_offset) {
+  struct Case {
+    std::string special;   // put after k plain bytes
+    std::string decoded;   // what the string reads as ("" when refused)
+    std::string refusal;   // the error after the location ("" when read)
+  };
+  const std::vector<Case> cases = {
+      {"", "", ""},
+      {"\\n", "\n", ""},
+      {"\\\"", "\"", ""},
+      {"\x7F", "\x7F", ""},                 // DEL is no control character in JSON
+      {"\xC3\xA9", "\xC3\xA9", ""},           // é
+      {"\xF0\x9F\x98\x80", "\xF0\x9F\x98\x80", ""},
+      {"\x01", "", "control character in string (must be escaped)"},
+      {"\x1F", "", "control character in string (must be escaped)"},
+      {"\t", "", "control character in string (must be escaped)"},
+      {"\0"s, "", "control character in string (must be escaped)"},
+      {"\xFF", "", "invalid utf-8 in string"},
+      {"\x80", "", "invalid utf-8 in string"},
+  };
+  for (std::size_t k = 0; k <= 33; ++k) {
+    for (std::size_t tail : {0, 1, 7, 8, 9, 15, 16, 17}) {
+      for (const Case& c : cases) {
+        const std::string before(k, 'a');
+        const std::string after(tail, 'z');
+        const std::string text = "[\"" + before + c.special + after + "\"]";
+        BOOST_TEST_CONTEXT("k=" << k << " tail=" << tail << " special=" << gate::detail::escape_for_message(c.special)) {
+          if (c.refusal.empty()) {
+            JsonReader r(text, "t.json");
+            r.begin_array();
+            BOOST_TEST(r.next_element());
+            BOOST_TEST(std::string(r.read_string()) == before + c.decoded + after);
+            BOOST_TEST(!r.next_element());
+            r.expect_end();
+          } else {
+            BOOST_TEST(skip_error(text) == "t.json:1:" + std::to_string(k + 3) + ": " + c.refusal);
+          }
+        }
+      }
+    }
+  }
+  // Cut short anywhere: the end of the text, never a read past it.
+  for (std::size_t k = 0; k <= 33; ++k) {
+    BOOST_TEST(skip_error("[\"" + std::string(k, 'a')) ==
+               "t.json:1:" + std::to_string(k + 3) + ": unexpected end of file (truncated json)");
+  }
+}
+
+BOOST_AUTO_TEST_CASE(runs_of_spaces_end_at_the_same_byte_at_every_offset) {
+  for (std::size_t k = 0; k <= 35; ++k) {
+    for (const std::string& next : {"1"s, "\n1"s, "\t1"s, "\r\n  1"s, "x"s, "\0"s}) {
+      const std::string text = "[" + std::string(k, ' ') + next + "]";
+      BOOST_TEST_CONTEXT("k=" << k << " next=" << gate::detail::escape_for_message(next)) {
+        if (next.back() == '1') {
+          JsonReader r(text, "t.json");
+          r.begin_array();
+          BOOST_TEST(r.next_element());
+          BOOST_TEST(r.value_offset() == text.size() - 2);
+          BOOST_TEST(r.read_int64() == 1);
+          BOOST_TEST(!r.next_element());
+        } else {
+          BOOST_TEST(skip_error(text) == "t.json:1:" + std::to_string(k + 2) + ": expected a json value, found " +
+                                             (next == "x" ? "'x'" : "a NUL byte"));
+        }
+      }
+    }
+    // Spaces to the very end: the end of the text.
+    BOOST_TEST(skip_error("[" + std::string(k, ' ')) ==
+               "t.json:1:" + std::to_string(k + 2) + ": unexpected end of file (truncated json)");
+  }
 }
 
 BOOST_AUTO_TEST_SUITE_END()

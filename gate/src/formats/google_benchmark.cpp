@@ -14,6 +14,7 @@
 #include <climits>
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <unordered_map>
 #include <unordered_set>
@@ -60,59 +61,37 @@ enum class Key : std::uint8_t {
   other,
 };
 
+/// `key` when k, whose length is the name's, is the name.
+template <std::size_t N>
+Key is(std::string_view k, const char (&name)[N], Key key) {
+  return std::memcmp(k.data(), name, N - 1) == 0 ? key : Key::other;
+}
+
 Key classify(std::string_view k) {
-  // Dispatch on the first letter first: this runs for every key of every row.
-  switch (k.empty() ? '\0' : k[0]) {
-    case 'a':
-      if (k == "aggregate_name") return Key::aggregate_name;
-      if (k == "aggregate_unit") return Key::aggregate_unit;
-      break;
-    case 'b':
-      if (k == "big_o") return Key::big_o;
-      break;
-    case 'c':
-      if (k == "cpu_time") return Key::cpu_time;
-      if (k == "cpu_coefficient") return Key::cpu_coefficient;
-      break;
-    case 'e':
-      if (k == "error_occurred") return Key::error_occurred;
-      if (k == "error_message") return Key::error_message;
-      break;
-    case 'f':
-      if (k == "family_index") return Key::family_index;
-      break;
-    case 'i':
-      if (k == "iterations") return Key::iterations;
-      break;
-    case 'l':
-      if (k == "label") return Key::label;
-      break;
-    case 'n':
-      if (k == "name") return Key::name;
-      break;
-    case 'p':
-      if (k == "per_family_instance_index") return Key::per_family_instance_index;
-      break;
-    case 'r':
-      if (k == "run_name") return Key::run_name;
-      if (k == "run_type") return Key::run_type;
-      if (k == "repetitions") return Key::repetitions;
-      if (k == "repetition_index") return Key::repetition_index;
-      if (k == "real_time") return Key::real_time;
-      if (k == "real_coefficient") return Key::real_coefficient;
-      if (k == "rms") return Key::rms;
-      break;
-    case 's':
-      if (k == "skipped") return Key::skipped;
-      if (k == "skip_message") return Key::skip_message;
-      break;
-    case 't':
-      if (k == "threads") return Key::threads;
-      if (k == "time_unit") return Key::time_unit;
-      break;
-    default: break;
+  // By length, then by one letter, then one comparison of known length:
+  // this runs for every key of every row (fourteen a row).
+  switch (k.size()) {
+    case 3: return is(k, "rms", Key::rms);
+    case 4: return is(k, "name", Key::name);
+    case 5: return k[0] == 'l' ? is(k, "label", Key::label) : is(k, "big_o", Key::big_o);
+    case 7: return k[0] == 't' ? is(k, "threads", Key::threads) : is(k, "skipped", Key::skipped);
+    case 8:
+      if (k[0] == 'c') return is(k, "cpu_time", Key::cpu_time);
+      return k[4] == 'n' ? is(k, "run_name", Key::run_name) : is(k, "run_type", Key::run_type);
+    case 9: return k[0] == 'r' ? is(k, "real_time", Key::real_time) : is(k, "time_unit", Key::time_unit);
+    case 10: return is(k, "iterations", Key::iterations);
+    case 11: return is(k, "repetitions", Key::repetitions);
+    case 12: return k[0] == 'f' ? is(k, "family_index", Key::family_index) : is(k, "skip_message", Key::skip_message);
+    case 13: return is(k, "error_message", Key::error_message);
+    case 14:
+      if (k[0] == 'e') return is(k, "error_occurred", Key::error_occurred);
+      return k[10] == 'n' ? is(k, "aggregate_name", Key::aggregate_name) : is(k, "aggregate_unit", Key::aggregate_unit);
+    case 15: return is(k, "cpu_coefficient", Key::cpu_coefficient);
+    case 16: return k[0] == 'r' && k[2] == 'p' ? is(k, "repetition_index", Key::repetition_index)
+                                               : is(k, "real_coefficient", Key::real_coefficient);
+    case 25: return is(k, "per_family_instance_index", Key::per_family_instance_index);
+    default: return Key::other;
   }
-  return Key::other;
 }
 
 /// A numeric field as found: its value and where it was, so that it can be
@@ -159,15 +138,34 @@ struct Row {
   }
 };
 
-/// What is known about one benchmark while its rows are read.
+/// Repetition indices seen (0 or more). Indices are the file's: those below
+/// 64, which every real file has, are bits in place; larger ones go to a
+/// set, so that an index of 2^31 costs no more than one of 64.
+class IndexSet {
+ public:
+  /// False when `index` was seen before.
+  bool insert(std::int64_t index) {
+    if (index >= 0 && index < 64) {
+      const std::uint64_t bit = std::uint64_t{1} << static_cast<unsigned>(index);
+      if ((m_low & bit) != 0) return false;
+      m_low |= bit;
+      return true;
+    }
+    return m_high.insert(index).second;
+  }
+
+ private:
+  std::uint64_t m_low = 0;
+  std::unordered_set<std::int64_t> m_high;
+};
+
+/// What is known about one benchmark while its rows are read. Its aggregate
+/// rows are Benchmark::aggregates.
 struct BenchState {
-  /// Indices are the file's: a set, so that an index of 2^31 costs no more
-  /// than one of 2.
-  std::unordered_set<std::int64_t> repetition_seen;
+  IndexSet repetition_seen;
   std::string time_unit;
   std::size_t iteration_rows = 0;
   std::int64_t reported_repetitions = 0;
-  std::vector<std::string> aggregates_seen;
   /// Where the last iteration row's memory manager fields stood: those are
   /// the values kept (finish()), and so the ones checked.
   std::unordered_map<std::string, std::size_t> memory_offsets;
@@ -216,6 +214,8 @@ class Ingest {
   Row m_row;
   std::vector<BenchState> m_states;
   std::unordered_map<std::string, std::size_t> m_index;
+  std::size_t m_last = SIZE_MAX;  ///< the benchmark of the last row, in m_suite.benchmarks
+  std::string m_checked_name;     ///< the last name read_name() let pass
   std::unordered_map<std::string, std::size_t> m_families;
   std::size_t m_rows = 0;
   std::size_t m_executable_offset = 0;  ///< where context.executable's value is, for its message
@@ -325,11 +325,16 @@ std::string_view Ingest::read_name(std::string_view what) {
   std::size_t at = m_reader.value_offset();
   if (m_reader.peek() != JsonType::string) m_reader.fail_type("a string for '" + std::string(what) + "'");
   std::string_view s = m_reader.read_string();
+  // A row's name and run_name are alike, and so are the rows of one
+  // benchmark: a name that passed the checks just before passes them again.
+  // (Never empty: an empty name is refused below.)
+  if (!m_checked_name.empty() && s == m_checked_name) return s;
   if (s.size() > k_max_name_bytes) {
     m_reader.fail_at(at, fmt::format("{} of {} bytes is longer than the limit of {} bytes", what, s.size(),
                                      k_max_name_bytes));
   }
   if (auto why = benchmark_name_problem(s)) m_reader.fail_at(at, fmt::format("{} '{}' is not allowed: {}", what, s, *why));
+  m_checked_name.assign(s);
   return s;
 }
 
@@ -410,11 +415,14 @@ void Ingest::read_row() {
           break;
         }
         std::string_view key = r.key();
-        if (key.size() > k_max_name_bytes) {
+        // The slot's last name passed these checks in an earlier row: the
+        // rows of a suite mostly have the same counters in the same order.
+        const bool checked = row.counter_count < row.counters.size() && row.counters[row.counter_count].name == key;
+        if (!checked && key.size() > k_max_name_bytes) {
           r.fail_at(r.key_offset(), fmt::format("counter name of {} bytes is longer than the limit of {} bytes",
                                                 key.size(), k_max_name_bytes));
         }
-        if (auto why = benchmark_name_problem(key)) {
+        if (auto why = checked ? std::nullopt : benchmark_name_problem(key)) {
           r.fail_at(r.key_offset(), fmt::format("counter name '{}' is not allowed: {}", key, *why));
         }
         for (std::size_t i = 0; i < row.counter_count; ++i) {
@@ -431,6 +439,8 @@ void Ingest::read_row() {
 }
 
 std::size_t Ingest::benchmark_index(const std::string& key) {
+  // A benchmark's rows come one after another: most rows are the last one's.
+  if (m_last < m_suite.benchmarks.size() && m_suite.benchmarks[m_last].name == key) return m_last;
   auto [it, inserted] = m_index.try_emplace(key, m_suite.benchmarks.size());
   if (inserted) {
     Benchmark b;
@@ -438,10 +448,12 @@ std::size_t Ingest::benchmark_index(const std::string& key) {
     m_suite.benchmarks.push_back(std::move(b));
     m_states.emplace_back();
   }
-  return it->second;
+  m_last = it->second;
+  return m_last;
 }
 
 void Ingest::check_time(const Number& n, std::string_view what, const std::string& bench) const {
+  if (n.type == JsonType::number && n.value >= 0) return;  // every row's case: nothing to format
   std::string subject = fmt::format("{} of benchmark '{}'", what, bench);
   switch (n.type) {
     case JsonType::number: break;
@@ -449,7 +461,7 @@ void Ingest::check_time(const Number& n, std::string_view what, const std::strin
       m_reader.fail_at(n.offset, subject + (std::isnan(n.value) ? " is NaN" : " is infinite"));
     default: m_reader.fail_at(n.offset, subject + " is not a number (found " + std::string(detail::describe(n.type)) + ")");
   }
-  if (n.value < 0) m_reader.fail_at(n.offset, fmt::format("{} is negative ({})", subject, n.value));
+  m_reader.fail_at(n.offset, fmt::format("{} is negative ({})", subject, n.value));
 }
 
 void Ingest::process_row() {
@@ -517,7 +529,7 @@ void Ingest::process_iteration(Benchmark& bench, BenchState& state, double scale
       m_reader.fail_at(row.repetition_index_offset,
                        fmt::format("repetition_index {} of benchmark '{}' is out of range", row.repetition_index, bench.name));
     }
-    if (!state.repetition_seen.insert(row.repetition_index).second) {
+    if (!state.repetition_seen.insert(row.repetition_index)) {
       m_reader.fail_at(row.repetition_index_offset, fmt::format("repetition {} of benchmark '{}' appears twice: conflicting rows",
                                                                 row.repetition_index, bench.name));
     }
@@ -542,7 +554,11 @@ void Ingest::process_iteration(Benchmark& bench, BenchState& state, double scale
   check_time(row.real_time, "real_time", bench.name);
   check_time(row.cpu_time, "cpu_time", bench.name);
 
-  auto add = [&bench](std::string_view metric, double value) {
+  // Room for the repetitions the row announces, up to a few: one allocation
+  // instead of five for ten repetitions, and a file that announces many but
+  // holds few costs little.
+  const auto expected = static_cast<std::size_t>(std::clamp<std::int64_t>(row.repetitions, 1, 16));
+  auto add = [&bench, expected](std::string_view metric, double value) {
     Metric* m = bench.metric(metric);
     if (m == nullptr) {
       MetricInfo info = describe_metric(metric);
@@ -551,11 +567,13 @@ void Ingest::process_iteration(Benchmark& bench, BenchState& state, double scale
       fresh.unit = std::move(info.unit);
       fresh.direction = info.direction;
       fresh.kind = info.kind;
+      fresh.samples.reserve(expected);
       bench.metrics.push_back(std::move(fresh));
       m = &bench.metrics.back();
     }
     m->samples.push_back(value);
   };
+  if (bench.metrics.empty()) bench.metrics.reserve(2 + row.counter_count);  // one allocation, not three
   add("real_time", row.real_time.value * scale);
   add("cpu_time", row.cpu_time.value * scale);
   for (std::size_t i = 0; i < row.counter_count; ++i) {
@@ -578,10 +596,9 @@ void Ingest::process_aggregate(Benchmark& bench, BenchState& state, double scale
   Row& row = m_row;
   if (!row.has(Key::aggregate_name)) m_reader.fail_at(row.offset, "aggregate row of benchmark '" + bench.name + "' without aggregate_name");
   const std::string& name = row.aggregate_name;
-  if (std::find(state.aggregates_seen.begin(), state.aggregates_seen.end(), name) != state.aggregates_seen.end()) {
+  if (bench.aggregates.contains(name)) {
     m_reader.fail_at(row.offset, "aggregate '" + name + "' of benchmark '" + bench.name + "' appears twice: conflicting rows");
   }
-  state.aggregates_seen.push_back(name);
   state.reported_repetitions = row.repetitions;
   if (state.iteration_rows == 0) {
     bench.threads = static_cast<int>(row.threads);

@@ -6,6 +6,7 @@
 #include <limits>
 
 #include "gate/error.hpp"
+#include "formats/block_scan.hpp"
 #include "formats/text_location.hpp"
 
 namespace gate::detail {
@@ -90,12 +91,21 @@ void JsonReader::fail_type(std::string_view wanted) {
   fail_at(m_pos, "expected " + std::string(wanted) + ", found " + std::string(describe(t)));
 }
 
-void JsonReader::skip_ws() {
+void JsonReader::skip_ws_run() {
   const std::size_t n = m_text.size();
+  const char* p = m_text.data();
   while (m_pos < n) {
-    char c = m_text[m_pos];
+    char c = p[m_pos];
     if (c == ' ' || c == '\n' || c == '\r' || c == '\t') {
       ++m_pos;
+      // Indentation: runs of spaces, a block at a time.
+      if constexpr (block_scan::k_blocks) {
+        while (m_pos + block_scan::k_block <= n) {
+          const std::size_t k = block_scan::leading_spaces(p + m_pos);
+          m_pos += k;
+          if (k < block_scan::k_block) break;
+        }
+      }
     } else if (c == '/' && m_options.allow_comments) {
       skip_comment();
     } else {
@@ -251,7 +261,14 @@ std::string_view JsonReader::scan_string(std::string& buffer) {
   std::size_t segment = m_pos;
   bool copying = false;
   for (;;) {
-    // The fast path: plain ASCII.
+    // The fast path: plain ASCII, a block at a time while a block remains.
+    if constexpr (block_scan::k_blocks) {
+      while (m_pos + block_scan::k_block <= n) {
+        const std::size_t k = block_scan::plain_string_bytes(p + m_pos);
+        m_pos += k;
+        if (k < block_scan::k_block) break;
+      }
+    }
     while (m_pos < n) {
       auto c = static_cast<unsigned char>(p[m_pos]);
       if (c == '"' || c == '\\' || c < 0x20 || c >= 0x80) break;
@@ -395,18 +412,29 @@ std::string_view JsonReader::number_token() {
   return token;
 }
 
+// One pass over the digits: scan_number() has checked the grammar, so what
+// follows the digits, if anything, is a fraction or an exponent.
 std::int64_t JsonReader::read_int64() {
   if (peek() != JsonType::number) fail_type("an integer");
-  std::size_t end = scan_number();
-  std::string_view digits = m_text.substr(m_pos, end - m_pos);
-  if (digits.find_first_of(".eE") != std::string_view::npos) {
-    fail_at(m_pos, "expected an integer, found " + std::string(digits));
+  const std::size_t end = scan_number();
+  const std::string_view digits = m_text.substr(m_pos, end - m_pos);
+  const bool negative = digits.front() == '-';
+  std::uint64_t magnitude = 0;
+  bool too_large = false;
+  std::size_t i = negative ? 1 : 0;
+  for (; i < digits.size() && is_digit(digits[i]); ++i) {
+    const auto d = static_cast<std::uint64_t>(digits[i] - '0');
+    if (magnitude > (std::numeric_limits<std::uint64_t>::max() - d) / 10) {
+      too_large = true;
+    } else {
+      magnitude = magnitude * 10 + d;
+    }
   }
-  std::int64_t v = 0;
-  auto [ptr, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), v);
-  if (ec != std::errc() || ptr != digits.data() + digits.size()) fail_syntax(m_pos, "integer out of range");
+  if (i < digits.size()) fail_at(m_pos, "expected an integer, found " + std::string(digits));
+  const auto most = static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()) + (negative ? 1 : 0);
+  if (too_large || magnitude > most) fail_syntax(m_pos, "integer out of range");
   m_pos = end;
-  return v;
+  return negative ? static_cast<std::int64_t>(0 - magnitude) : static_cast<std::int64_t>(magnitude);
 }
 
 std::uint64_t JsonReader::read_uint64() {

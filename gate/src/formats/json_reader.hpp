@@ -134,7 +134,22 @@ class JsonReader {
   [[nodiscard]] const JsonReaderOptions& options() const { return m_options; }
 
  private:
-  void skip_ws();
+  /// Most calls find a token already, or one space before it (after ':'):
+  /// those cases stay inline.
+  void skip_ws() {
+    auto token_at = [&](std::size_t i) {
+      if (i >= m_text.size()) return false;
+      const auto c = static_cast<unsigned char>(m_text[i]);
+      return c > ' ' && c != '/';
+    };
+    if (token_at(m_pos)) return;
+    if (m_pos < m_text.size() && m_text[m_pos] == ' ' && token_at(m_pos + 1)) {
+      ++m_pos;
+      return;
+    }
+    skip_ws_run();
+  }
+  void skip_ws_run();
   void skip_comment();
   /// fail_at with JsonReaderOptions::error_label: the reader's own errors.
   [[noreturn]] void fail_syntax(std::size_t offset, std::string_view what) const;

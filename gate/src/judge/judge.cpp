@@ -78,6 +78,12 @@ class Judge {
     }
     std::unordered_set<std::string_view> seen;
     seen.reserve(cont.benchmarks.size());
+    // At least one verdict a benchmark: room for them at once, rather than
+    // moving every verdict so far each time the vector grows (and, suite
+    // after suite, still by doubling).
+    if (const std::size_t needed = m_out.verdicts.size() + cont.benchmarks.size(); needed > m_out.verdicts.capacity()) {
+      m_out.verdicts.reserve(std::max(needed, 2 * m_out.verdicts.capacity()));
+    }
     for (const auto& c : cont.benchmarks) {
       if (!selected(c.name)) continue;
       seen.insert(c.name);

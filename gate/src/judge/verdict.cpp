@@ -92,15 +92,42 @@ std::size_t Comparison::passing_suspects() const {
   }));
 }
 
+// The keys are sorted, not the verdicts: a Verdict is some thirty members
+// (680 bytes), and a stable sort of ten thousand moved each of them about
+// fourteen times. The order found is then applied in place, cycle by
+// cycle: each verdict moves once, and no second vector of them is made.
 void sort_worst_first(std::vector<Verdict>& verdicts) {
   auto badness = [](const Verdict& v) -> double {
     if (!v.change) return -INFINITY;
     return v.direction == Direction::lower_is_better ? *v.change : -*v.change;
   };
-  std::stable_sort(verdicts.begin(), verdicts.end(), [&](const Verdict& a, const Verdict& b) {
+  struct Key {
+    Status status;
+    double badness;
+    std::size_t index;
+  };
+  std::vector<Key> keys;
+  keys.reserve(verdicts.size());
+  for (std::size_t i = 0; i < verdicts.size(); ++i) keys.push_back({verdicts[i].status, badness(verdicts[i]), i});
+  std::stable_sort(keys.begin(), keys.end(), [](const Key& a, const Key& b) {
     if (a.status != b.status) return a.status < b.status;
-    return badness(a) > badness(b);
+    return a.badness > b.badness;
   });
+  // keys[i].index: the verdict that belongs at i. Once placed, a position's
+  // index is set to itself, so that each cycle is walked once.
+  for (std::size_t start = 0; start < keys.size(); ++start) {
+    if (keys[start].index == start) continue;
+    Verdict held = std::move(verdicts[start]);
+    std::size_t at = start;
+    while (keys[at].index != start) {
+      const std::size_t from = keys[at].index;
+      verdicts[at] = std::move(verdicts[from]);
+      keys[at].index = at;
+      at = from;
+    }
+    verdicts[at] = std::move(held);
+    keys[at].index = at;
+  }
 }
 
 }  // namespace gate

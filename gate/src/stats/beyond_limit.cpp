@@ -31,6 +31,10 @@ void check_finite(std::span<const double> samples, std::string_view doing, std::
   }
 }
 
+bool all_finite(std::span<const double> samples) {
+  return !samples.empty() && std::all_of(samples.begin(), samples.end(), [](double x) { return std::isfinite(x); });
+}
+
 void check_limit(double limit, std::string_view doing) {
   if (!(limit >= 0) || !std::isfinite(limit)) {
     throw Error(fmt::format("computing {}: the relative limit {} is not a finite fraction ≥ 0", doing, limit));
@@ -62,6 +66,7 @@ RankedStratum rank_stratum(std::span<const double> allowed, std::span<const doub
   RankedStratum r;
   r.m = allowed.size();
   r.n = contender.size();
+  r.groups.reserve(pooled.size());  // a group a value at most
   std::size_t others_before = 0;
   for (std::size_t first = 0; first < pooled.size();) {
     std::size_t last = first;
@@ -199,8 +204,11 @@ LimitTest stratified_beyond_limit(std::span<const StratumSamples> strata, Worse 
   std::vector<RankedStratum> ranked;
   for (std::size_t s = 0; s < strata.size(); ++s) {
     if (strata[s].allowed.empty() || strata[s].contender.empty()) continue;
-    check_finite(strata[s].allowed, doing, fmt::format("baseline (allowed values) in stratum {}", s));
-    check_finite(strata[s].contender, doing, fmt::format("contender in stratum {}", s));
+    // The message names the stratum: formatted only when there is one to give.
+    if (!all_finite(strata[s].allowed)) {
+      check_finite(strata[s].allowed, doing, fmt::format("baseline (allowed values) in stratum {}", s));
+    }
+    if (!all_finite(strata[s].contender)) check_finite(strata[s].contender, doing, fmt::format("contender in stratum {}", s));
     ranked.push_back(rank_stratum(strata[s].allowed, strata[s].contender, sign_of(worse)));
   }
   return test_strata(ranked);
@@ -303,6 +311,10 @@ double unpaired_p_at(std::size_t n_baseline, std::size_t n_contender, double u) 
 }
 
 double unpaired_smallest_p(std::size_t n_baseline, std::size_t n_contender) {
+  if (n_baseline == 0 || n_contender == 0) return 1;
+  // Without ties the exact test's top is one arrangement: no need to count
+  // the others (unpaired_p_at would, for the whole distribution).
+  if (n_baseline * n_contender <= detail::k_exact_pairs) return detail::u_top_probability(n_baseline, n_contender);
   return unpaired_p_at(n_baseline, n_contender, static_cast<double>(n_baseline * n_contender));
 }
 

@@ -175,6 +175,7 @@ LimitTest beyond_limit_by_modes(std::span<const double> allowed, std::span<const
   for (std::size_t s = 0; s < match.strata.size(); ++s) {
     auto pick = [&](std::span<const double> from, const std::vector<std::size_t>& indices, std::vector<double>& to,
                     std::string_view which) {
+      to.reserve(indices.size());
       for (std::size_t i : indices) {
         if (i >= from.size()) {
           throw Error(fmt::format("testing modes against the limit: {} index {} is beyond its {} samples", which, i,

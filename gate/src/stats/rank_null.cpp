@@ -89,6 +89,8 @@ const NullDistribution& u_without_ties(std::size_t m, std::size_t n) {
   return it->second;
 }
 
+double u_top_probability(std::size_t m, std::size_t n) { return std::min(1.0, 1.0 / binomial(m + n, n)); }
+
 NullDistribution u_with_ties(std::span<const std::size_t> group_sizes, std::size_t n) {
   std::size_t pooled = 0;
   for (std::size_t t : group_sizes) pooled += t;
