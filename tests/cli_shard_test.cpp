@@ -92,6 +92,15 @@ BOOST_AUTO_TEST_CASE(three_shards_merged_equal_the_unsharded_run) {
   BOOST_TEST((benchmarks_of(dir / "merged.json") == all));
   BOOST_TEST((seen == all));
   BOOST_TEST(!json::parse(gate::test::read_file(dir / "merged.json")).contains("shard"));
+  // Judged against the whole run, the merged shards miss nothing: the
+  // process memory they did not record is a notice, not a missing benchmark.
+  auto judged = run_gate({"compare", path(dir, "all.json"), path(dir, "merged.json"), "--format", "json",
+                          "--deterministic-only"});
+  BOOST_TEST(judged.exit_code == 0, judged.out + judged.err);
+  const json report = json::parse(judged.out);
+  for (const auto& v : report["verdicts"]) BOOST_TEST(v["status"] != "missing", v.dump());
+  BOOST_TEST(report["notices"].dump().find("its process memory was not measured") != std::string::npos,
+             report["notices"]);
   // Profiles kept beside the shards end up beside the merged bundle.
   std::filesystem::create_directories(dir / "s2.profiles" / "shards");
   gate::test::write_file(dir / "s2.profiles" / "shards" / "p.callgrind.gz", "x");
