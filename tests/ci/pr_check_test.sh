@@ -449,6 +449,29 @@ case_profiles() {
   finish
 }
 
+refused_by() { ! RUNNERS="$2" "$1" > /dev/null 2>&1; }  # SCRIPT RUNNERS: true when it exits non-zero
+
+# The workflow's plan: a runner of one shard is one whole check, a runner
+# of n shards n run jobs and a judge; bad counts are refused.
+case_shard_matrix() {
+  local matrix="$source_dir/scripts/ci/shard-matrix" got
+  got="$(RUNNERS='[{"runner-id": "a", "kind": "hosted"}, {"runner-id": "b", "runs-on": ["x"], "shards": 3}]' "$matrix")"
+  expect "a runner of one shard: one whole check" \
+    has <(sed -n 's/^checks=//p' <<< "$got" | jq -c '[.[] | select(."runner-id" == "a") | [.phase, .shard]]') \
+    '^\[\["all",""\]\]$'
+  expect "a runner of three shards: three run jobs" \
+    has <(sed -n 's/^checks=//p' <<< "$got" | jq -c '[.[] | select(."runner-id" == "b") | .shard]') \
+    '^\["1/3","2/3","3/3"\]$'
+  expect "and one judge, keeping the runner's keys" \
+    has <(sed -n 's/^judges=//p' <<< "$got" | jq -c '[.[] | [."runner-id", .shards, ."runs-on"]]') '^\[\["b",3,\["x"\]\]\]$'
+  expect "no judge without shards" has <(RUNNERS='[{"runner-id": "a"}]' "$matrix") '^judges=\[\]$'
+  local bad
+  for bad in '[{"runner-id": "a", "shards": 0}]' '[{"runner-id": "a", "shards": 1.5}]' '[{"shards": 2}]' '{}' 'x'; do
+    expect "refused: $bad" refused_by "$matrix" "$bad"
+  done
+  finish
+}
+
 what="${1:?usage: pr_check_test.sh setup|CASE}"
 case "$what" in
   setup) setup ;;
