@@ -92,6 +92,15 @@ BOOST_AUTO_TEST_CASE(three_shards_merged_equal_the_unsharded_run) {
   BOOST_TEST((benchmarks_of(dir / "merged.json") == all));
   BOOST_TEST((seen == all));
   BOOST_TEST(!json::parse(gate::test::read_file(dir / "merged.json")).contains("shard"));
+  // Judged against the whole run, the merged shards miss nothing: the
+  // process memory they did not record is a notice, not a missing benchmark.
+  auto judged = run_gate({"compare", path(dir, "all.json"), path(dir, "merged.json"), "--format", "json",
+                          "--deterministic-only"});
+  BOOST_TEST(judged.exit_code == 0, judged.out + judged.err);
+  const json report = json::parse(judged.out);
+  for (const auto& v : report["verdicts"]) BOOST_TEST(v["status"] != "missing", v.dump());
+  BOOST_TEST(report["notices"].dump().find("its process memory was not measured") != std::string::npos,
+             report["notices"]);
   // Profiles kept beside the shards end up beside the merged bundle.
   std::filesystem::create_directories(dir / "s2.profiles" / "shards");
   gate::test::write_file(dir / "s2.profiles" / "shards" / "p.callgrind.gz", "x");
@@ -127,6 +136,56 @@ BOOST_AUTO_TEST_CASE(three_shards_merged_equal_the_unsharded_run) {
   BOOST_TEST(whole.exit_code == 2);
   BOOST_TEST(whole.first_err_line().find("is also in") != std::string::npos, whole.err);
   BOOST_TEST(!std::filesystem::exists(dir / "m.json"));
+}
+
+BOOST_AUTO_TEST_CASE(a_b_shards_merged_hold_every_benchmark_of_both_builds) {
+  TempDir dir;
+  for (const char* side : {"b", "h"}) {
+    std::filesystem::create_directories(dir / side);
+    std::filesystem::copy_file(gate::test::programs::shard_bench, dir / side / "prog");
+  }
+  gate::test::write_file(dir / "gate.json", R"({"suites": [{"name": "shards", "binary": "prog"}]})");
+  std::set<std::string> head;
+  for (int i = 1; i <= 3; ++i) {
+    const std::string out = "ab" + std::to_string(i) + ".json";
+    auto r = run_gate({"run", "--ab", "b", "h", "--shard", std::to_string(i) + "/3", "--repetitions", "2", "--out", out},
+                      dir.path());
+    BOOST_TEST_REQUIRE(r.exit_code == 0, r.err);
+    const json part = json::parse(gate::test::read_file(dir / out));
+    BOOST_TEST(part["shard"]["index"] == i);
+    // Both builds ran exactly the shard's benchmarks.
+    std::set<std::string> h;
+    std::set<std::string> b;
+    for (const auto& x : part["suites"][0]["benchmarks"]) h.insert(x["name"].get<std::string>());
+    for (const auto& x : part["ab"]["base_suites"][0]["benchmarks"]) b.insert(x["name"].get<std::string>());
+    BOOST_TEST((h == b));
+    for (const auto& name : h) BOOST_TEST(gate::in_shard(name, {i, 3}), name);
+    head.insert(h.begin(), h.end());
+    // Each shard is judged alone by its pairs.
+    auto judged = run_gate({"compare", out}, dir.path());
+    BOOST_TEST(judged.exit_code != 2, judged.out + judged.err);
+  }
+  BOOST_TEST(head.size() == 8u);
+  auto merged = run_gate({"merge", "--out", "ab.json", "ab2.json", "ab3.json", "ab1.json"}, dir.path());
+  BOOST_TEST_REQUIRE(merged.exit_code == 0, merged.err);
+  const json m = json::parse(gate::test::read_file(dir / "ab.json"));
+  BOOST_TEST(m["suites"][0]["benchmarks"].size() == 8u);
+  BOOST_TEST(m["ab"]["base_suites"][0]["benchmarks"].size() == 8u);
+  BOOST_TEST(m["ab"]["rounds"] == 2);
+  BOOST_TEST(!m.contains("shard"));
+  auto judged = run_gate({"compare", "ab.json", "--format", "json"}, dir.path());
+  BOOST_TEST(judged.exit_code != 2, judged.out + judged.err);
+  // An A/B shard does not merge with a plain run's, nor with one missing.
+  run_shard(dir, gate::test::programs::shard_bench, "plain2.json", "2/3");
+  auto mixed = run_gate({"merge", "--out", "m.json", "ab1.json", "plain2.json", "ab3.json"}, dir.path());
+  BOOST_TEST(mixed.exit_code == 2);
+  BOOST_TEST(mixed.first_err_line() == "gate: error: merging 'ab1.json': it is an a/b run of two builds, 'plain2.json' "
+                                       "a run of one — merge the shards of one kind of run",
+             mixed.err);
+  auto missing = run_gate({"merge", "--out", "m.json", "ab1.json", "ab3.json"}, dir.path());
+  BOOST_TEST(missing.exit_code == 2);
+  BOOST_TEST(missing.first_err_line() ==
+             "gate: error: merging shards: shard 2/3 missing (2 of 3 given) — merge all of them");
 }
 
 BOOST_AUTO_TEST_CASE(a_bad_shard_is_refused_before_anything_runs) {

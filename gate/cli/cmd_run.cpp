@@ -128,10 +128,9 @@ void add_run(CLI::App& app, Action& action) {
       ->excludes(build_dir)
       ->excludes(instrument_only);
   cmd->add_option("--shard", args->shard,
-                  "run shard i of n: the benchmarks whose name hashes to i (docs/sharding.md); join the n bundles "
-                  "with gate merge")
-      ->type_name("I/N")
-      ->excludes(ab);
+                  "run shard i of n: the benchmarks whose name hashes to i (docs/sharding.md), with --ab from both "
+                  "builds; join the n bundles with gate merge")
+      ->type_name("I/N");
   cmd->add_option("--seed", args->seed, "with --ab: seed of the schedule (suite order, which build starts), to replay it")
       ->needs(ab);
   cmd->callback([args, &action] { action = [args] { return run_run(*args); }; });

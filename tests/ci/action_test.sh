@@ -139,7 +139,8 @@ more_mixing() {
 
 # check NUMBER — the "Check" step of action.yml on the pull request's merge
 # commit: action-check with the arguments the step passes (inputs kind:
-# hosted, runner-id, check-args; the rest at their defaults); sets $status
+# hosted, runner-id, check-args; the rest, phase and shard included, at their
+# defaults); sets $status
 # and $ci, the checkout.
 check() {
   local n="$1"
@@ -160,6 +161,7 @@ check() {
      --build-dir "build" --build-command "" \
      --preset "" --cmake-args "" --policy "gate.json" \
      --instrument "auto" --run-args "" --check-args "--ab-rounds 3" \
+     --phase "all" --shard "" --bundles perfgate-shards \
      --out perfgate) > "$work/check-$n.log" 2>&1 || status=$?
   sed 's/^/  | /' "$work/check-$n.log"
 }
@@ -189,6 +191,16 @@ expect "an error annotation names BM_Fnv1a's instructions" \
 lacks_adler() { ! grep -qE '^::error.*BM_Adler32' "$work/check-2.log"; }
 expect "the job summary says FAILED" has "$GITHUB_STEP_SUMMARY" '^## perfgate: FAILED'
 expect "Adler-32 is not blamed" lacks_adler
+# The stored baseline keeps no profiles: the base build (built for the A/B
+# run) is profiled, the verdict names the function, and the profiles of both
+# sides are left for the artifact.
+expect "the instruction count names the function it grew in" \
+  jq -e '[.comparisons[1].report.verdicts[] | select(.benchmark == "BM_Fnv1a/4096" and .metric == "instructions")
+          | .note | test("grew most in ")] | any' "$ci/perfgate/report.json"
+expect "the profiles artifact is named after the runner" [ "$(output profiles-artifact)" = "perfgate-profiles-$runner" ]
+expect "both sides' profiles of BM_Fnv1a/4096 are kept, decompressed" \
+  test -s "$ci/perfgate/profiles/checksum_bench/callgrind.out.BM_Fnv1a%2F4096.head" \
+    -a -s "$ci/perfgate/profiles/checksum_bench/callgrind.out.BM_Fnv1a%2F4096.base"
 
 if [ "$failures" -gt 0 ]; then
   echo "$failures checks failed"

@@ -360,6 +360,44 @@ case_split() {
   finish
 }
 
+# Measured in shards, as a matrix of jobs does: each shard's job runs its
+# part and records nothing; the job that merges them records every
+# benchmark, and publishing takes that as one measurement.
+case_sharded() {
+  begin_case sharded
+  local m1 i p
+  m1="$(merge 1)"
+  for i in 1 2; do
+    run_update "shard$i" "$(clone "s$i")" --mode push --phase measure --shard "$i/2" --out "$case_dir/bundles/shard-$i"
+    expect "shard $i/2 exits 0" equal "$status" 0
+    expect "shard $i/2 wrote its part" jq -e ".shard.index == $i and .shard.count == 2" "$case_dir/bundles/shard-$i/run.json"
+    expect "shard $i/2 recorded nothing" equal "$(find "$case_dir/bundles/shard-$i/record" -type f | wc -l)" 0
+  done
+  # A shard missing: nothing recorded, and the log says which.
+  mkdir -p "$case_dir/partial"
+  cp -r "$case_dir/bundles/shard-1" "$case_dir/partial/"
+  run_update partial "$(clone q)" --mode push --phase measure --bundles "$case_dir/partial" --out "$case_dir/artifact0"
+  expect "one shard missing: exit 2" equal "$status" 2
+  expect "it names the missing shard" has "$case_dir/partial.log" 'shard 2/2 missing'
+  expect "and records nothing" [ ! -e "$case_dir/artifact0/measured-commit" ]
+
+  run_update merged "$(clone m)" --mode push --phase measure --bundles "$case_dir/bundles" --out "$case_dir/artifact"
+  expect "the merging job exits 0" equal "$status" 0
+  expect "it merged both shards" has "$case_dir/merged.log" "merging 2 shards' measurements of $m1"
+  expect "it did not build: the gate was at hand" lacks "$case_dir/merged.log" '^baseline-update: building '
+  expect "it recorded merge 1" equal "$(cat "$case_dir/artifact/measured-commit")" "$m1"
+  expect "every benchmark is recorded" \
+    jq -e '[.suite.benchmarks[].name] - ["(process)"] | length == 2' "$case_dir/artifact/record/bench_work.json"
+  p="$(clone p)"
+  status=0
+  (cd "$p" && "$update" --runner "$runner" --mode push --phase publish --out "$case_dir/artifact" \
+     --gate /nonexistent/gate) > "$case_dir/publish.log" 2>&1 || status=$?
+  sed 's/^/  publish | /' "$case_dir/publish.log"
+  expect "publishing exits 0" equal "$status" 0
+  expect "main holds merge 1's measurement" equal "$(recorded_at main)" "$m1"
+  finish
+}
+
 # A protected main (a pre-receive hook that answers as GitHub does): push
 # mode stops at once with exit 2 and says why; the default mode needs no
 # bypass, because it never pushes main.
@@ -450,6 +488,6 @@ PY
 case "${1:-}" in
   workflows) case_workflows ;;
   hook) shift; hook "$@" ;;
-  remeasure | interleaved | same_code | rolling | split | protected) "case_$1" ;;
-  *) echo "usage: baseline_update_test.sh remeasure|interleaved|same_code|rolling|split|protected|workflows" >&2; exit 2 ;;
+  remeasure | interleaved | same_code | rolling | split | protected | sharded) "case_$1" ;;
+  *) echo "usage: baseline_update_test.sh remeasure|interleaved|same_code|rolling|split|protected|sharded|workflows" >&2; exit 2 ;;
 esac

@@ -72,6 +72,13 @@ setup() {
   fi
   "$GATE_BIN" run --policy gate.json --build-dir build/release --out "$CI_WORK/main-run.json" --runner "$runner"
   "$GATE_BIN" baseline update "$CI_WORK/main-run.json" --runner "$runner" --commit
+  # A second runner id judged on instruction counts too (case_profiles),
+  # where valgrind is installed.
+  if command -v valgrind > /dev/null; then
+    "$GATE_BIN" run --policy gate.json --build-dir build/release --out "$CI_WORK/main-instrumented.json" \
+      --runner "$runner-instrumented" --instrument
+    "$GATE_BIN" baseline update "$CI_WORK/main-instrumented.json" --runner "$runner-instrumented" --commit
+  fi
   git push -q origin main
   git log --oneline
   echo "origin ready: $origin"
@@ -349,6 +356,119 @@ case_no_baseline() {
   checkout 10
   runner="ci-fixture-unrecorded" check --preset release
   expect "the headline says there is no baseline" has "$ci/perfgate/report.md" '^## perfgate: .*no baseline'
+  finish
+}
+
+# The judged verdicts of a report, as "suite benchmark metric status" lines
+# (timing statuses left out: they move with the machine; so is the suites'
+# process memory, which shards do not record).
+verdict_keys() {
+  jq -r '.verdicts[] | select(.benchmark != "(process)") | "\(.suite) \(.benchmark) \(.metric) \(if .metric == "cpu_time" or .metric == "real_time"
+                                                        then "timing" else .status end)"' "$1" | sort
+}
+
+# The same check split over shards, as the Actions matrix runs it: the run
+# phase three times (one job per shard, each with its own output), the judge
+# phase merging them. Its verdict equals the unsharded check's.
+case_sharded() {
+  begin_case sharded
+  make_pr 11 readme_change "README: one more sentence"
+  checkout 11
+  check --preset release
+  expect "unsharded: exit 0" [ "$status" -eq 0 ]
+  cp "$ci/perfgate/report.json" "$case_dir/unsharded.json"
+  mkdir -p "$case_dir/bundles"
+  local i
+  for i in 1 2 3; do
+    check --preset release --phase run --shard "$i/3" --out "perfgate-shard-$i"
+    expect "shard $i/3: exit 0" [ "$status" -eq 0 ]
+    expect "shard $i/3 wrote its bundle" holds ".shard.index == $i and .shard.count == 3" "$ci/perfgate-shard-$i/run.json"
+    expect "shard $i/3 judged nothing" [ ! -e "$ci/perfgate-shard-$i/report.md" ]
+    # What download-artifact leaves: one folder per shard's artifact.
+    cp -r "$ci/perfgate-shard-$i" "$case_dir/bundles/perfgate-run-$i"
+  done
+  check --phase judge --bundles "$case_dir/bundles" --preset release
+  expect "judged: exit 0" [ "$status" -eq 0 ]
+  expect "the report says how many shards ran" has "$ci/perfgate/report.md" '3 shards run and merged'
+  expect "the merged run has every benchmark" \
+    holds '[.suites[].benchmarks[] | select(.name != "(process)")] | length == 3' "$ci/perfgate/run.json"
+  if holds '.suspects == 0' "$ci/perfgate/first-report.json"; then
+    expect "the judge job did not build (the gate was at hand)" lacks "$case_dir/check.log" 'building the head'
+  fi
+  if [ "$(verdict_keys "$ci/perfgate/report.json")" = "$(verdict_keys "$case_dir/unsharded.json")" ]; then
+    pass "the sharded verdicts equal the unsharded ones"
+  else
+    fail "the sharded verdicts equal the unsharded ones"
+    diff <(verdict_keys "$case_dir/unsharded.json") <(verdict_keys "$ci/perfgate/report.json") || true
+  fi
+  expect "the report says the process memory was not judged" \
+    has "$ci/perfgate/report.md" "process memory was not measured in .*shards"
+  # A shard missing is the gate's refusal: could not judge.
+  rm -rf "$case_dir/bundles/perfgate-run-2"
+  check --phase judge --bundles "$case_dir/bundles" --preset release
+  expect "a missing shard: exit 2" [ "$status" -eq 2 ]
+  expect "the report says which shard" has "$ci/perfgate/report.md" 'shard 2/3 missing'
+  finish
+}
+
+# A regression in instruction counts (under --instrument) against a stored
+# baseline, which keeps no profiles: the check profiles the base build's
+# regressed benchmarks, the verdict names the function, and the profiles of
+# both sides are left for the artifact, decompressed, under callgrind's names.
+case_profiles() {
+  command -v valgrind > /dev/null || skip "valgrind is not installed: no instruction counts and no profiles to keep"
+  begin_case profiles
+  make_pr 12 slower_code "checksum: three passes"
+  checkout 12
+  runner="$runner-instrumented" check --preset release --run-arg=--instrument
+  expect "exit 1" [ "$status" -eq 1 ]
+  local report="$ci/perfgate/report.json" dir="$ci/perfgate/profiles/bench_work"
+  expect "the instruction counts regressed" \
+    holds '[.verdicts[] | select(.metric == "instructions" and .status == "regressed")] | length == 3' "$report"
+  expect "each names the function it grew in, from the base build's profile" \
+    holds '[.verdicts[] | select(.metric == "instructions" and .status == "regressed")
+            | select((.functions | length) > 0 and (.note | test("grew most in work::checksum")))] | length == 3' "$report"
+  expect "the base build was profiled" has "$case_dir/check.log" 'building the base'
+  local side
+  for side in head base; do
+    expect "the $side profile is kept for the artifact" [ -s "$dir/callgrind.out.BM_Checksum%2F1000.$side" ]
+    expect "the $side profile is plain callgrind output" has "$dir/callgrind.out.BM_Checksum%2F1000.$side" '^events: '
+  done
+  expect "a profile of each regressed benchmark" [ -s "$dir/callgrind.out.BM_Checksum%2F100%25%2F2000000.head" ]
+  # Two files (head and base) per benchmark with a regressed callgrind metric.
+  local regressed
+  regressed="$(jq '[.verdicts[] | select(.status == "regressed" and (.metric | test("instructions|misses|est_cycles")))
+                   | [.suite, .benchmark]] | unique | length' "$report")"
+  expect "two profiles per regressed benchmark, no others" \
+    [ "$(find "$ci/perfgate/profiles" -type f | wc -l)" -eq $((2 * regressed)) ]
+  if command -v callgrind_annotate > /dev/null; then
+    callgrind_annotate --inclusive=yes "$dir/callgrind.out.BM_Checksum%2F1000.head" > "$case_dir/annotate.txt" 2>&1 || true
+    expect "callgrind_annotate opens it as it is" has "$case_dir/annotate.txt" 'work::checksum'
+  fi
+  expect "the report says the profiles were kept" has "$ci/perfgate/report.md" "$((2 * regressed)) profiles kept"
+  finish
+}
+
+refused_by() { ! RUNNERS="$2" "$1" > /dev/null 2>&1; }  # SCRIPT RUNNERS: true when it exits non-zero
+
+# The workflow's plan: a runner of one shard is one whole check, a runner
+# of n shards n run jobs and a judge; bad counts are refused.
+case_shard_matrix() {
+  local matrix="$source_dir/scripts/ci/shard-matrix" got
+  got="$(RUNNERS='[{"runner-id": "a", "kind": "hosted"}, {"runner-id": "b", "runs-on": ["x"], "shards": 3}]' "$matrix")"
+  expect "a runner of one shard: one whole check" \
+    has <(sed -n 's/^checks=//p' <<< "$got" | jq -c '[.[] | select(."runner-id" == "a") | [.phase, .shard]]') \
+    '^\[\["all",""\]\]$'
+  expect "a runner of three shards: three run jobs" \
+    has <(sed -n 's/^checks=//p' <<< "$got" | jq -c '[.[] | select(."runner-id" == "b") | .shard]') \
+    '^\["1/3","2/3","3/3"\]$'
+  expect "and one judge, keeping the runner's keys" \
+    has <(sed -n 's/^judges=//p' <<< "$got" | jq -c '[.[] | [."runner-id", .shards, ."runs-on"]]') '^\[\["b",3,\["x"\]\]\]$'
+  expect "no judge without shards" has <(RUNNERS='[{"runner-id": "a"}]' "$matrix") '^judges=\[\]$'
+  local bad
+  for bad in '[{"runner-id": "a", "shards": 0}]' '[{"runner-id": "a", "shards": 1.5}]' '[{"shards": 2}]' '{}' 'x'; do
+    expect "refused: $bad" refused_by "$matrix" "$bad"
+  done
   finish
 }
 

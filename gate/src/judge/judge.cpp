@@ -97,6 +97,14 @@ class Judge {
     if (base != nullptr) {
       for (const auto& b : base->benchmarks) {
         if (!selected(b.name) || seen.contains(b.name)) continue;
+        if (b.name == k_process_benchmark) {
+          // Not renamed or removed: a run of part of the suite (a filter,
+          // the shards of gate run --shard merged) records no process memory.
+          m_out.notices.push_back(fmt::format("suite '{}': its process memory was not measured in {} (a run of part "
+                                              "of the suite: a filter or shards); not judged",
+                                              cont.name, m_sides.contender));
+          continue;
+        }
         Verdict v = detail::make_verdict(m_policy, Scope::benchmark, cont.name, b.name, primary_metric(cont.name, b.name));
         v.status = Status::missing;
         v.add_note(fmt::format("in {}, not in {} (renamed or removed?)", m_sides.baseline, m_sides.contender));

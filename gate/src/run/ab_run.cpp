@@ -40,7 +40,14 @@ struct AbEntry {
   bool active = true;   ///< still running rounds: no failure on either side yet
   bool base_starts = true;  ///< the side that runs first in odd rounds
   std::string first;    ///< 'b' or 'h' per round run
+  std::string filter;   ///< a shard's filter of this suite; empty: the run's
 };
+
+/// Keeps of `listed` the names in `part` (a shard's, sorted).
+void keep_only(detail::Listed& listed, const std::vector<std::string>& part) {
+  if (!listed) return;
+  std::erase_if(*listed, [&](const std::string& name) { return !std::binary_search(part.begin(), part.end(), name); });
+}
 
 
 /// Appends one A/B round's results to a build's side: every sample gets
@@ -178,16 +185,42 @@ RunBundle run_ab(const Policy& policy, const AbOptions& options, RunObserver* ob
       runner.notice(fmt::format("suite '{}': {} in the base build: its benchmarks are new", e.spec->name,
                                 *SuiteRunner::missing_binary(*e.spec, e.base.binary)));
     }
+    runner.set_suite_filter({});  // the listing applies the run's filter
     for (auto [side, label] : {std::pair{&e.base, "base"}, std::pair{&e.head, "head"}}) {
       if (!side->present) continue;
       side->suite.binary = runner.size_of(*e.spec, side->binary, e.spec->name + " (" + label + ")");
       if (!e.active) continue;
       auto listing = runner.list(*e.spec, side->binary, timeout);
+      if (!listing.failure && run.shard && !listing.names) {
+        listing.failure = "listing its benchmarks (--benchmark_list_tests) failed, so they cannot be split into shards";
+      }
       if (listing.failure) {
         side->suite.failure = *listing.failure;
         e.active = false;
       }
       side->listed = listing.names;
+    }
+    if (e.active && run.shard) {
+      // Both builds run the shard's part of the names either lists: the
+      // split depends on the names alone, so a benchmark new in the head
+      // build falls in the same shard as it will once it is in the base.
+      std::vector<std::string> names;
+      for (const AbSide* side : {&e.base, &e.head}) {
+        if (side->present && side->listed) names.insert(names.end(), side->listed->begin(), side->listed->end());
+      }
+      std::sort(names.begin(), names.end());
+      names.erase(std::unique(names.begin(), names.end()), names.end());
+      detail::ShardPart part = detail::shard_part(names, *run.shard);
+      if (part.names.empty()) {
+        runner.notice(fmt::format("suite '{}': none of its benchmarks falls in shard {}; not run", e.spec->name,
+                                  to_string(*run.shard)));
+        e.spec = nullptr;
+        continue;
+      }
+      std::sort(part.names.begin(), part.names.end());
+      keep_only(e.base.listed, part.names);
+      keep_only(e.head.listed, part.names);
+      e.filter = std::move(part.filter);
     }
     // A filter that leaves a suite nothing in either build drops it, as in a plain run.
     const bool head_none = e.head.listed && e.head.listed->empty();
@@ -199,7 +232,9 @@ RunBundle run_ab(const Policy& policy, const AbOptions& options, RunObserver* ob
     e.base_starts = (rng() & 1u) == 0;
   }
   std::erase_if(entries, [](const AbEntry& e) { return e.spec == nullptr; });
-  if (entries.empty()) {
+  // A shard may hold no benchmark of any suite (more shards than
+  // benchmarks); it is still one of the n parts that gate merge expects.
+  if (entries.empty() && !run.shard) {
     throw Error(fmt::format("running an a/b pair: no benchmark of any suite matches the filter '{}'", run.filter));
   }
 
@@ -228,6 +263,7 @@ RunBundle run_ab(const Policy& policy, const AbOptions& options, RunObserver* ob
       const std::array<std::pair<AbSide*, const char*>, 2> sides = {
           base_first ? std::pair{&e.base, "base"} : std::pair{&e.head, "head"},
           base_first ? std::pair{&e.head, "head"} : std::pair{&e.base, "base"}};
+      runner.set_suite_filter(e.filter);
       for (auto [side, label] : sides) {
         if (!runs(*side)) continue;
         runner.set_position(step++, steps);
@@ -249,6 +285,7 @@ RunBundle run_ab(const Policy& policy, const AbOptions& options, RunObserver* ob
     for (auto& e : entries) {
       if (!e.active) continue;
       const nanoseconds timeout = run.timeout.value_or(e.spec->timeout);
+      runner.set_suite_filter(e.filter);
       for (AbSide* side : {&e.base, &e.head}) {
         if (!side->present) continue;
         runner.set_position(pass++, passes);
@@ -270,6 +307,7 @@ RunBundle run_ab(const Policy& policy, const AbOptions& options, RunObserver* ob
   }
   bundle.ab = std::move(ab);
   detail::stamp(bundle, run);
+  bundle.shard = run.shard;
   return bundle;
 }
 

@@ -157,6 +157,25 @@ void SuiteRunner::set_position(std::size_t index, std::size_t count) {
   m_count = count;
 }
 
+ShardPart shard_part(const std::vector<std::string>& listed, const Shard& shard) {
+  // The shard's benchmarks by their exact names: Google Benchmark's filter
+  // is a regular expression, so every name is escaped and anchored.
+  ShardPart part;
+  std::string alternatives;
+  for (const auto& name : listed) {
+    if (!in_shard(name, shard)) continue;
+    std::string escaped;
+    for (const char c : name) {
+      if (std::string_view("\\^$.|?*+()[]{}").find(c) != std::string_view::npos) escaped += '\\';
+      escaped += c;
+    }
+    alternatives += (part.names.empty() ? "" : "|") + escaped;
+    part.names.push_back(name);
+  }
+  if (!part.names.empty()) part.filter = "^(" + alternatives + ")$";
+  return part;
+}
+
 std::optional<Suite> SuiteRunner::run(const SuiteSpec& spec, std::size_t index, std::size_t count) {
   set_position(index, count);
   Suite suite;
@@ -186,27 +205,14 @@ std::optional<Suite> SuiteRunner::run(const SuiteSpec& spec, std::size_t index, 
   }
   Listed listed = listing.names;
   if (m_options.shard) {
-    // The shard's benchmarks by their exact names: Google Benchmark's filter
-    // is a regular expression, so every name is escaped and anchored.
-    std::vector<std::string> in_this;
-    std::string alternatives;
-    for (const auto& name : *listed) {
-      if (!in_shard(name, *m_options.shard)) continue;
-      std::string escaped;
-      for (const char c : name) {
-        if (std::string_view("\\^$.|?*+()[]{}").find(c) != std::string_view::npos) escaped += '\\';
-        escaped += c;
-      }
-      alternatives += (in_this.empty() ? "" : "|") + escaped;
-      in_this.push_back(name);
-    }
-    if (in_this.empty()) {
+    ShardPart part = shard_part(*listed, *m_options.shard);
+    if (part.names.empty()) {
       notice(fmt::format("suite '{}': none of its benchmarks falls in shard {}; not run", spec.name,
                          to_string(*m_options.shard)));
       return std::nullopt;
     }
-    m_suite_filter = "^(" + alternatives + ")$";
-    listed = std::move(in_this);
+    m_suite_filter = std::move(part.filter);
+    listed = std::move(part.names);
   }
   if (listed && listed->empty() && !m_options.filter.empty()) {
     notice(fmt::format("suite '{}': no benchmark matches the filter '{}'; not run", spec.name, m_options.filter));

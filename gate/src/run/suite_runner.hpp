@@ -43,6 +43,17 @@ struct Valgrind {
 /// filter) gave, one per non-empty line; unset when the listing failed.
 using Listed = std::optional<std::vector<std::string>>;
 
+/// A shard's part of a suite's listed benchmarks: their names, and the
+/// Google Benchmark filter that runs exactly them (every name escaped and
+/// anchored). Empty names: none of the benchmarks falls in the shard.
+struct ShardPart {
+  std::vector<std::string> names;
+  std::string filter;
+};
+
+/// The benchmarks of `listed` that fall in `shard` (in_shard of their names).
+[[nodiscard]] ShardPart shard_part(const std::vector<std::string>& listed, const Shard& shard);
+
 /// Finds valgrind; throws gate::Error with an install hint when it is absent.
 [[nodiscard]] Valgrind find_valgrind();
 
@@ -98,6 +109,11 @@ class SuiteRunner {
   /// The subfolder of RunOptions::profiles_dir the next callgrind passes
   /// keep their profiles in ("base", "head" in A/B runs; empty: none).
   void set_profile_side(std::string side) { m_profile_side = std::move(side); }
+
+  /// The filter the next passes run with instead of RunOptions::filter (a
+  /// shard's, which the listing already applied the user's filter before);
+  /// empty: RunOptions::filter. run() sets its own; A/B runs set it per suite.
+  void set_suite_filter(std::string filter) { m_suite_filter = std::move(filter); }
 
   enum class Outcome { measured, nothing_matched };
 

@@ -16,7 +16,9 @@
 #include "gate/formats/callgrind_profile.hpp"
 #include "gate/formats/noise_file.hpp"
 #include "gate/formats/runner_file.hpp"
+#include "gate/model/metrics.hpp"
 #include "gate/model/names.hpp"
+#include "gate/model/shard.hpp"
 #include "gate/formats/google_benchmark.hpp"
 #include "gate/judge/waivers.hpp"
 #include "gate/store/change_commits.hpp"
@@ -59,6 +61,29 @@ std::vector<BaselineFile> parse_in_parallel(const std::vector<std::pair<std::str
     out.push_back(std::move(*parsed[i]));
   }
   return out;
+}
+
+// A shard's run judged alone (`gate run --shard i/n`, then `gate compare`
+// of that bundle): the baseline's benchmarks of other shards are not
+// missing, they are another job's. Keeps of `baseline` the benchmarks of
+// `shard`, drops the suites left with none (product binaries stay: every
+// shard measures them) and the suites' process memory, which a shard does
+// not record; says what it kept.
+std::string keep_shard(RunBundle& baseline, const Shard& shard) {
+  std::size_t kept = 0;
+  std::size_t all = 0;
+  for (auto& suite : baseline.suites) {
+    all += suite.benchmarks.size();
+    std::erase_if(suite.benchmarks, [&](const Benchmark& b) {
+      return b.name == k_process_benchmark || !in_shard(b.name, shard);
+    });
+    // A complexity fit needs every instance of its family, which a shard does not run.
+    suite.complexity.clear();
+    kept += suite.benchmarks.size();
+  }
+  std::erase_if(baseline.suites, [](const Suite& s) { return !s.product && s.benchmarks.empty(); });
+  return fmt::format("shard {}: judged against the baseline's benchmarks of this shard ({} of {})", to_string(shard),
+                     kept, all);
 }
 
 }  // namespace
@@ -112,6 +137,8 @@ Comparison compare_against_ref(const RunBundle& contender, const RefCompareOptio
   if (at.found) mismatch = check_runner_match(runner, at.bundle.runner, options.allow_runner_mismatch);
 
   const Policy& policy = at.policy;
+  std::optional<std::string> shard_notice;
+  if (contender.shard) shard_notice = keep_shard(at.bundle, *contender.shard);
 
   CompareOptions stored = compare_options;
   stored.stored_baseline = true;
@@ -123,6 +150,7 @@ Comparison compare_against_ref(const RunBundle& contender, const RefCompareOptio
   c.baseline_found = at.found;
 
   std::vector<std::string> first;
+  if (shard_notice) first.push_back(std::move(*shard_notice));
   std::vector<std::string> tampered = tampered_paths(options.repo, options.ref);
   if (!tampered.empty()) {
     first.push_back(fmt::format("this tree changes the baselines or the policy ({}); judged with {}'s versions",
@@ -234,13 +262,16 @@ Comparison run_compare(const CompareRequest& r) {
     if (r.files.empty()) throw Error("compare --baseline-ref needs the contender's results files");
     std::vector<RunBundle> parts;
     for (const auto& f : r.files) parts.push_back(read_results(f));
+    // One shard alone is judged as a shard (compare_against_ref); several
+    // files are merged, and shards must then be complete.
+    RunBundle contender = parts.size() == 1 ? std::move(parts.front()) : merge_results(parts);
     RefCompareOptions ref;
     ref.repo = r.repo;
     ref.ref = *r.baseline_ref;
     ref.runner = r.runner;
     ref.policy = r.policy;
     ref.allow_runner_mismatch = r.allow_runner_mismatch;
-    c = compare_against_ref(merge_results(parts), ref, r.options);
+    c = compare_against_ref(contender, ref, r.options);
   } else if (r.files.size() == 1) {
     const Policy policy = local_policy(r.policy);  // a bad policy is found before any results are read
     RunBundle bundle = read_results(r.files[0]);
@@ -288,6 +319,11 @@ Comparison run_compare(const CompareRequest& r) {
     options.repo_dir = r.repo;
     options.bundle_out = r.confirm->bundle_out;
     options.observer = r.observer;
+    // With two files the contender is the second; otherwise every file is.
+    const std::size_t first_contender = !r.baseline_ref && r.files.size() == 2 ? 1 : 0;
+    for (std::size_t i = first_contender; i < r.files.size(); ++i) {
+      options.contender_profiles.push_back(profiles_dir_of(r.files[i]));
+    }
     c = confirm(std::move(c), options);
   }
   return c;

@@ -8,18 +8,25 @@
 #include <fmt/core.h>
 #include <fmt/format.h>
 
+#include <stdlib.h>  // mkdtemp
+
 #include <algorithm>
+#include <cerrno>
 #include <cmath>
+#include <cstring>
+#include <optional>
 #include <map>
 #include <set>
 #include <string_view>
 
+#include "gate/formats/callgrind_profile.hpp"
 #include "gate/judge/judge.hpp"
 #include "gate/store/atomic_file.hpp"
 #include "gate/store/baseline_store.hpp"
 #include "gate/store/runner.hpp"
 #include "gate/formats/bundle.hpp"
 #include "gate/error.hpp"
+#include "gate/workflow/explain.hpp"
 
 namespace gate {
 namespace {
@@ -86,7 +93,9 @@ std::string exact_names_filter(const std::vector<std::string>& names, const std:
   return out + ")$";
 }
 
-Comparison confirm(Comparison first, const ConfirmOptions& options) {
+namespace {
+
+Comparison confirm_suspects(Comparison first, const ConfirmOptions& options) {
   std::vector<std::size_t> suspects;
   for (std::size_t i = 0; i < first.verdicts.size(); ++i) {
     if (first.verdicts[i].status == Status::suspect) suspects.push_back(i);
@@ -200,6 +209,111 @@ Comparison confirm(Comparison first, const ConfirmOptions& options) {
 
   sort_worst_first(first.verdicts);
   return first;
+}
+
+/// A folder of its own under the system's temporary directory, removed
+/// with what it holds when it goes out of scope.
+class TemporaryFolder {
+ public:
+  TemporaryFolder() {
+    std::error_code ec;
+    std::string templ = (std::filesystem::temp_directory_path(ec) / "gate-base-profiles-XXXXXX").string();
+    if (ec || ::mkdtemp(templ.data()) == nullptr) {
+      throw Error(fmt::format("profiling the base build: cannot make a temporary folder '{}': {}", templ,
+                              ec ? ec.message() : std::strerror(errno)));
+    }
+    m_path = templ;
+  }
+  ~TemporaryFolder() {
+    std::error_code ec;
+    std::filesystem::remove_all(m_path, ec);
+  }
+  TemporaryFolder(const TemporaryFolder&) = delete;
+  TemporaryFolder& operator=(const TemporaryFolder&) = delete;
+  [[nodiscard]] const std::filesystem::path& path() const { return m_path; }
+
+ private:
+  std::filesystem::path m_path;
+};
+
+/// The regressed callgrind metrics that carry no functions yet and whose
+/// contender profile was kept: a stored baseline has none of its own.
+std::vector<const Verdict*> unexplained(const Comparison& c, const std::vector<std::filesystem::path>& head_dirs) {
+  std::vector<const Verdict*> out;
+  for (const auto& v : c.verdicts) {
+    if (v.scope != Scope::benchmark || v.status != Status::regressed || v.kind != MetricKind::deterministic ||
+        !v.functions.empty() || explaining_event(v.metric).empty() || c.policy.find_suite(v.suite) == nullptr) {
+      continue;
+    }
+    std::error_code ec;
+    if (std::any_of(head_dirs.begin(), head_dirs.end(), [&](const std::filesystem::path& dir) {
+          return std::filesystem::is_regular_file(profile_path(dir, v.suite, v.name), ec);
+        })) {
+      out.push_back(&v);
+    }
+  }
+  return out;
+}
+
+// The base side's profiles of the regressed callgrind metrics, from the
+// base build run under callgrind alone: one iteration of only those
+// benchmarks, so it costs seconds, not a second timed run.
+void explain_from_base_build(Comparison& c, const ConfirmOptions& options) {
+  const std::vector<const Verdict*> todo = unexplained(c, options.contender_profiles);
+  if (todo.empty()) return;
+  std::set<std::string> suites;
+  std::set<std::string> names;
+  for (const Verdict* v : todo) {
+    suites.insert(v->suite);
+    names.insert(v->name);
+  }
+  std::optional<TemporaryFolder> temporary;
+  std::filesystem::path base_dir;
+  if (options.bundle_out) {
+    base_dir = profiles_dir_of(*options.bundle_out) / "base";
+  } else {
+    temporary.emplace();
+    base_dir = temporary->path();
+  }
+  RunOptions run;
+  run.build_dir = options.base_build_dir;
+  run.timed = false;
+  run.instrument = true;
+  run.products = false;
+  run.repetitions = k_min_repetitions;  // no timed pass: the instrumented one runs one repetition
+  run.filter = exact_names_filter({names.begin(), names.end()});
+  run.suites.assign(suites.begin(), suites.end());
+  run.timeout = options.timeout;
+  run.runner = options.runner;
+  run.repo_dir = options.repo_dir;
+  run.profiles_dir = base_dir;
+  std::string failed;
+  try {
+    const RunBundle base = run_suites(c.policy, run, options.observer);
+    for (const auto& f : failed_suites(base)) failed += (failed.empty() ? "" : "; ") + f;
+  } catch (const Error& e) {
+    failed = e.what();
+  }
+  attach_profile_diffs(c, base_dir, options.contender_profiles);
+  const auto explained = static_cast<std::size_t>(std::count_if(todo.begin(), todo.end(), [](const Verdict* v) {
+    return !v->functions.empty();
+  }));
+  std::string notice = fmt::format("functions: {} regressed callgrind metric{} explained from the base build '{}' "
+                                   "run under callgrind ({} of {}){}",
+                                   explained, explained == 1 ? "" : "s", options.base_build_dir.string(), explained,
+                                   todo.size(),
+                                   options.bundle_out ? fmt::format(", its profiles in '{}'", base_dir.string())
+                                                      : std::string());
+  if (!failed.empty()) notice += fmt::format("; the base build could not be profiled: {}", failed);
+  c.notices.push_back(std::move(notice));
+}
+
+}  // namespace
+
+Comparison confirm(Comparison first, const ConfirmOptions& options) {
+  Comparison c = confirm_suspects(std::move(first), options);
+  explain_from_base_build(c, options);
+  return c;
 }
 
 }  // namespace gate

@@ -105,14 +105,26 @@ std::string explaining_event(const std::string& metric) {
 
 void attach_profile_diffs(Comparison& comparison, const std::filesystem::path& base_dir,
                           const std::filesystem::path& head_dir) {
+  attach_profile_diffs(comparison, base_dir, std::vector<std::filesystem::path>{head_dir});
+}
+
+void attach_profile_diffs(Comparison& comparison, const std::filesystem::path& base_dir,
+                          const std::vector<std::filesystem::path>& head_dirs) {
   for (auto& v : comparison.verdicts) {
     if (v.scope != Scope::benchmark || v.status != Status::regressed || v.kind != MetricKind::deterministic) continue;
     const std::string event = explaining_event(v.metric);
     if (event.empty()) continue;
     const auto base = profile_path(base_dir, v.suite, v.name);
-    const auto head = profile_path(head_dir, v.suite, v.name);
     std::error_code ec;
-    if (!std::filesystem::is_regular_file(base, ec) || !std::filesystem::is_regular_file(head, ec)) continue;
+    std::filesystem::path head;
+    for (const auto& dir : head_dirs) {
+      auto path = profile_path(dir, v.suite, v.name);
+      if (std::filesystem::is_regular_file(path, ec)) {
+        head = std::move(path);
+        break;
+      }
+    }
+    if (head.empty() || !std::filesystem::is_regular_file(base, ec)) continue;
     try {
       const Profile b = read_callgrind_profile(base);
       const Profile h = read_callgrind_profile(head);

@@ -10,6 +10,7 @@
 #include <system_error>
 #include <map>
 #include <string>
+#include <string_view>
 
 #include "gate/error.hpp"
 #include "gate/formats/callgrind_profile.hpp"
@@ -90,14 +91,63 @@ void merge_profiles(const std::vector<std::filesystem::path>& files, const std::
   }
 }
 
+namespace {
+
+/// Adds the suites of one file (`side` of it: the head side or, of an A/B
+/// bundle, the base side) to the suites merged so far.
+void add_suites(std::vector<Suite>& into, std::map<std::string, std::string>& suite_source,
+                const std::vector<Suite>& suites, const RunBundle& part, const std::vector<RunBundle>& parts,
+                std::string_view side) {
+  for (const auto& suite : suites) {
+    auto [it, inserted] = suite_source.emplace(suite.name, part.source);
+    if (inserted) {
+      into.push_back(suite);
+      continue;
+    }
+    // The same suite twice is a shard's part of it, or a mistake.
+    const RunBundle* other = nullptr;
+    for (const auto& p : parts) {
+      if (p.source == it->second) other = &p;
+    }
+    if (!part.shard || other == nullptr || !other->shard) {
+      throw Error(fmt::format("merging '{}': suite '{}'{} is also in '{}'", part.source, suite.name, side, it->second));
+    }
+    auto joined = std::find_if(into.begin(), into.end(), [&](const Suite& s) { return s.name == suite.name; });
+    join_suite(*joined, it->second, suite, part.source);
+  }
+}
+
+/// The A/B facts of the shards of one A/B run: the same rounds and builds in
+/// every shard. Each shard has its own schedule; the merged bundle keeps the
+/// seed of the first file and, per suite, the order of the first file that
+/// ran it.
+void merge_ab(AbRun& into, const std::string& into_source, const AbRun& part, const std::string& part_source) {
+  if (part.rounds != into.rounds) {
+    throw Error(fmt::format("merging '{}': an a/b run of {} rounds, '{}' of {} — shards must run the same rounds",
+                            part_source, part.rounds, into_source, into.rounds));
+  }
+  for (const auto& [suite, letters] : part.first) into.first.emplace(suite, letters);
+}
+
+}  // namespace
+
 RunBundle merge_results(const std::vector<RunBundle>& parts) {
   check_shards(parts);
   RunBundle out;
   std::map<std::string, std::string> suite_source;
+  std::map<std::string, std::string> base_source;
   std::vector<std::string> sources;
   std::string commit_source;
+  const RunBundle* first_ab = nullptr;
   for (const auto& part : parts) {
     sources.push_back(part.source);
+    if (part.ab.has_value() != parts.front().ab.has_value()) {
+      const RunBundle& ab = part.ab ? part : parts.front();
+      const RunBundle& plain = part.ab ? parts.front() : part;
+      throw Error(fmt::format("merging '{}': it is an a/b run of two builds, '{}' a run of one — merge the shards of "
+                              "one kind of run",
+                              ab.source, plain.source));
+    }
     if (out.runner.id.empty() && !part.runner.id.empty()) {
       out.runner = part.runner;
     } else if (!part.runner.id.empty()) {
@@ -118,23 +168,17 @@ RunBundle merge_results(const std::vector<RunBundle>& parts) {
     }
     if (out.ref.empty()) out.ref = part.ref;
     if (out.time.empty()) out.time = part.time;
-    for (const auto& suite : part.suites) {
-      auto [it, inserted] = suite_source.emplace(suite.name, part.source);
-      if (inserted) {
-        out.suites.push_back(suite);
-        continue;
+    if (part.ab) {
+      if (first_ab == nullptr) {
+        first_ab = &part;
+        out.ab = *part.ab;
+        out.ab->base_suites.clear();
+      } else {
+        merge_ab(*out.ab, first_ab->source, *part.ab, part.source);
       }
-      // The same suite twice is a shard's part of it, or a mistake.
-      const RunBundle* other = nullptr;
-      for (const auto& p : parts) {
-        if (p.source == it->second) other = &p;
-      }
-      if (!part.shard || other == nullptr || !other->shard) {
-        throw Error(fmt::format("merging '{}': suite '{}' is also in '{}'", part.source, suite.name, it->second));
-      }
-      auto joined = std::find_if(out.suites.begin(), out.suites.end(), [&](const Suite& s) { return s.name == suite.name; });
-      join_suite(*joined, it->second, suite, part.source);
     }
+    add_suites(out.suites, suite_source, part.suites, part, parts, part.ab ? " (head build)" : "");
+    if (part.ab) add_suites(out.ab->base_suites, base_source, part.ab->base_suites, part, parts, " (base build)");
   }
   out.source = sources.size() == 1 ? sources.front() : fmt::format("{}", fmt::join(sources, " + "));
   return out;

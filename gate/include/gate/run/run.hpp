@@ -174,8 +174,9 @@ struct RunOptions {
 struct AbOptions {
   /// RunOptions::build_dir is the head build; repetitions are the rounds
   /// (the same rules: the policy's at least k_min_repetitions, explicit ones
-  /// at least 1); filter, suites, timeout, runner, repo_dir and kill_grace as
-  /// for run_suites(). `instrument` adds one callgrind pass of each build
+  /// at least 1); filter, suites, shard, timeout, runner, repo_dir and
+  /// kill_grace as for run_suites(). A shard's part of a suite is taken from
+  /// the names either build lists, and both builds run exactly it. `instrument` adds one callgrind pass of each build
   /// after the rounds; `timed` must be set.
   RunOptions run;
   std::filesystem::path base_build_dir;  ///< suite binaries of the base build are looked up relative to it

@@ -33,6 +33,10 @@ struct ConfirmOptions {
   /// so that its numbers can be looked at again with `gate compare FILE`.
   std::optional<std::filesystem::path> bundle_out;
   RunObserver* observer = nullptr;  ///< progress of the re-run; may be null
+  /// The profiles folders of the contender's files (profiles_dir_of each
+  /// file `gate run --instrument` wrote): a regressed callgrind metric whose
+  /// contender profile is in one of them is explained from the base build.
+  std::vector<std::filesystem::path> contender_profiles;
 };
 
 /// A --benchmark_filter that matches exactly these benchmark names (Google
@@ -70,6 +74,17 @@ struct ConfirmOptions {
 /// nothing runs and a notice says so. Throws gate::Error for what run_ab()
 /// refuses (a build without the binaries, rounds below 1), and when a
 /// suspect's suite is not in the policy (its binary is unknown).
+///
+/// Then, since a stored baseline keeps no profiles, the regressed callgrind
+/// metrics (instructions, misses) whose contender profile is in
+/// `contender_profiles` and which carry no functions yet are explained from
+/// the base build: their benchmarks are run from it under callgrind alone
+/// (run_suites with the instrumented pass only, exact_names_filter), the
+/// profiles kept under profiles_dir_of(bundle_out)/"base" (in a temporary
+/// folder without bundle_out), and attach_profile_diffs gives each verdict
+/// its functions. A notice says how many were explained; a base build that
+/// cannot be profiled (no valgrind, a failed suite) is a notice too: the
+/// explanation is help, the verdicts stand as judged.
 [[nodiscard]] Comparison confirm(Comparison first, const ConfirmOptions& options);
 
 }  // namespace gate

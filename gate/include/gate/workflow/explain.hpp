@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include "gate/judge/profile_diff.hpp"
 #include "gate/judge/verdict.hpp"
@@ -55,5 +56,10 @@ inline constexpr std::size_t k_verdict_functions = 5;
 /// help, not a judgement.
 void attach_profile_diffs(Comparison& comparison, const std::filesystem::path& base_dir,
                           const std::filesystem::path& head_dir);
+
+/// The same with the contender's profiles in several folders (the files of
+/// one run): each verdict's profile is taken from the first folder that has it.
+void attach_profile_diffs(Comparison& comparison, const std::filesystem::path& base_dir,
+                          const std::vector<std::filesystem::path>& head_dirs);
 
 }  // namespace gate

@@ -16,7 +16,10 @@ namespace gate {
 /// `gate run --shard i/n`: then their benchmarks are joined. Shards must be
 /// complete and of one split — every i of the same n exactly once — of one
 /// commit, and a suite's parts must come from the same binary (equal code
-/// hash) and share no benchmark; each refusal names the files.
+/// hash) and share no benchmark; each refusal names the files. Shards of an
+/// A/B run (`gate run --ab --shard i/n`) are joined on both sides, base and
+/// head; they must have run the same rounds, and A/B shards do not mix with
+/// plain runs.
 [[nodiscard]] RunBundle merge_results(const std::vector<RunBundle>& parts);
 
 /// Copies the kept callgrind profiles beside each of `files` (their
