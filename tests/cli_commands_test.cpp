@@ -5,7 +5,9 @@
 // entry is one located error.
 #include <boost/test/unit_test.hpp>
 
+#include <filesystem>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -181,6 +183,35 @@ BOOST_AUTO_TEST_CASE(suite_selects_a_command_and_a_missing_program_fails_its_sui
   r = run_gate({"run", "--policy", policy.string(), "--suite", "gone", "--out", (dir / "run.json").string()});
   BOOST_TEST(r.exit_code == 2, r.err);
   BOOST_TEST(contains(r.err, "program 'no/such/program' not found"), r.err);
+}
+
+BOOST_AUTO_TEST_CASE(an_ab_run_pairs_a_command_round_by_round_and_fails_a_changed_status) {
+  TempDir dir;
+  // Two "builds" of one command: the head's exits 3.
+  for (const auto& [build, extra] : {std::pair{"base", ""}, std::pair{"head", " --exit 3"}}) {
+    const auto script = dir / (std::string(build) + "/bin/subject");
+    std::filesystem::create_directories(script.parent_path());
+    write_file(script, "#!/bin/sh\nexec '" + std::string(gate::test::programs::command_subject) + "'" + extra +
+                           " \"$@\"\n");
+    std::filesystem::permissions(script, std::filesystem::perms::owner_all);
+  }
+  const auto policy = dir / "gate.json";
+  write_file(policy, json{{"commands", json::array({json{{"name", "subject"}, {"run", {"bin/subject"}}, {"warmup", 0}}})}}
+                         .dump());
+  auto r = run_gate({"run", "--policy", policy.string(), "--ab", (dir / "base").string(), (dir / "head").string(),
+                     "--repetitions", "4", "--out", (dir / "ab.json").string()});
+  BOOST_TEST_REQUIRE(r.exit_code == 0, r.err);
+  const json bundle = json::parse(read_file(dir / "ab.json"));
+  const json& head = suite_named(bundle, "subject");
+  BOOST_TEST(head.at("command").at("exit_code") == 3);
+  BOOST_TEST(bundle.at("ab").at("base_suites")[0].at("command").at("exit_code") == 0);
+  BOOST_TEST(bundle.at("ab").at("first").at("subject").get<std::string>().size() == 4u);
+  const json& cold = head.at("benchmarks")[0].at("metrics").at("real_time");
+  BOOST_TEST(cold.at("rounds") == json::array({1, 2, 3, 4}));
+
+  auto c = run_gate({"compare", (dir / "ab.json").string(), "--policy", policy.string()});
+  BOOST_TEST(c.exit_code == 1, c.out << c.err);
+  BOOST_TEST(contains(c.out, "exit status changed: 0 in the base build, 3 in the head build"), c.out);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -6,11 +6,14 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
 #include <optional>
+#include <regex>
 #include <string>
+#include <utility>
 #include <system_error>
 
 #include <fmt/core.h>
@@ -22,16 +25,6 @@ namespace gate::detail {
 namespace {
 
 using std::chrono::nanoseconds;
-
-/// One command's state across the rounds.
-struct Timed {
-  const CommandSpec* spec = nullptr;
-  std::string program;              ///< run[0] resolved; empty when it was not found
-  std::filesystem::path stdin_file;  ///< empty: /dev/null
-  std::optional<int> expected;      ///< the first run's exit status, which every run must have
-  bool active = true;               ///< no failure yet
-  Suite suite;
-};
 
 /// Drops the executable's pages from the page cache, so that the cold run
 /// reads it again: what a first start after installing or rebuilding sees,
@@ -48,19 +41,19 @@ std::string drop_from_page_cache(const std::string& path) {
   return rc == 0 ? std::string() : std::strerror(rc);
 }
 
-Metric metric_of(std::string_view name, double sample) {
+Metric metric_of(std::string_view name) {
   const MetricInfo info = describe_metric(name);
   Metric m;
   m.name = std::string(name);
   m.unit = info.unit;
   m.direction = info.direction;
   m.kind = info.kind;
-  m.samples = {sample};
   return m;
 }
 
-/// Adds one run's figures as a sample of `benchmark`.
-void record(Suite& suite, std::string_view suffix, const ProcessResult& r) {
+/// Adds one run's figures as a sample of `suite`'s benchmark "<suite><suffix>";
+/// `round` > 0 tags the sample with its A/B round.
+void record(Suite& suite, std::string_view suffix, const ProcessResult& r, int round) {
   const std::string name = suite.name + std::string(suffix);
   Benchmark* b = nullptr;
   for (auto& x : suite.benchmarks) {
@@ -76,15 +69,18 @@ void record(Suite& suite, std::string_view suffix, const ProcessResult& r) {
   // Wall time from the guard's fork to the command's end: the start-up a
   // user waits for, exec and dynamic loading included. CPU time is user +
   // system of the command and the children it waited for (wait4).
-  const double cpu = static_cast<double>(std::chrono::duration_cast<nanoseconds>(r.user_cpu + r.system_cpu).count());
-  std::vector<Metric> figures{metric_of("real_time", static_cast<double>(r.elapsed.count())), metric_of("cpu_time", cpu)};
-  if (r.peak_rss_bytes) figures.push_back(metric_of(k_process_metric, static_cast<double>(*r.peak_rss_bytes)));
-  for (auto& f : figures) {
-    if (Metric* m = b->metric(f.name)) {
-      m->samples.push_back(f.samples.front());
-    } else {
-      b->metrics.push_back(std::move(f));
+  std::vector<std::pair<std::string_view, double>> figures{
+      {"real_time", static_cast<double>(r.elapsed.count())},
+      {"cpu_time", static_cast<double>(std::chrono::duration_cast<nanoseconds>(r.user_cpu + r.system_cpu).count())}};
+  if (r.peak_rss_bytes) figures.emplace_back(k_process_metric, static_cast<double>(*r.peak_rss_bytes));
+  for (const auto& [metric, value] : figures) {
+    Metric* m = b->metric(metric);
+    if (m == nullptr) {
+      b->metrics.push_back(metric_of(metric));
+      m = &b->metrics.back();
     }
+    m->samples.push_back(value);
+    if (round > 0) m->rounds.push_back(round);
   }
 }
 
@@ -99,118 +95,232 @@ std::optional<std::string> resolve_program(const std::string& program, const std
   return p.string();
 }
 
+
+/// One build's side of one command: a plain run has one, an A/B run two.
+struct Side {
+  std::string program;                 ///< run[0] resolved; empty when it was not found
+  std::optional<int> expected;         ///< the first run's exit status, which every run must have
+  Suite suite;
+};
+
+/// One command's state across the rounds.
+struct Timed {
+  const CommandSpec* spec = nullptr;
+  std::filesystem::path stdin_file;  ///< empty: /dev/null
+  std::vector<Side> sides;           ///< one; or base, head
+  bool active = true;                ///< no failure yet
+  bool base_starts = true;           ///< A/B: the side that runs first in odd rounds
+  std::string first;                 ///< A/B: 'b' or 'h' per round run
+};
+
+/// Runs the rounds' runs and keeps what the progress display needs.
+class Timer {
+ public:
+  Timer(const RunOptions& options, RunObserver* observer, std::size_t position, std::size_t count, std::string label)
+      : m_options(options), m_observer(observer), m_position(position), m_count(count), m_label(std::move(label)) {
+    if (m_observer != nullptr) m_observer->pass_started(m_position, m_count, m_label, Pass::timing, 0, std::nullopt);
+  }
+
+  /// The command's entry with one side per build directory, its program
+  /// resolved in each (a missing one is left empty), its stdin prepared.
+  Timed prepare(const CommandSpec& spec, const std::vector<std::filesystem::path>& build_dirs, const WorkDir& work) {
+    Timed t;
+    t.spec = &spec;
+    for (const auto& dir : build_dirs) {
+      Side side;
+      side.suite.name = spec.name;
+      side.suite.command = CommandRun{spec.run, 0};
+      side.program = resolve_program(spec.run.front(), dir).value_or(std::string());
+      t.sides.push_back(std::move(side));
+    }
+    if (spec.stdin_text) {
+      t.stdin_file = work.path() / (spec.name + ".stdin");
+      std::ofstream out(t.stdin_file, std::ios::binary);
+      out << *spec.stdin_text;
+      if (!out.flush()) fail(t, t.sides.back(), fmt::format("cannot write its stdin to '{}'", t.stdin_file.string()), nullptr);
+    } else if (spec.stdin_file) {
+      t.stdin_file = *spec.stdin_file;
+    }
+    return t;
+  }
+
+  /// Why the side's program is missing, for its failure or a notice.
+  static std::string missing(const Timed& t, const std::filesystem::path& build_dir) {
+    const std::string& program = t.spec->run.front();
+    return fmt::format("program '{}' not found{}", program,
+                       program.find('/') == std::string::npos
+                           ? std::string(" in PATH")
+                           : fmt::format(": '{}' is not a file",
+                                         std::filesystem::path(program).is_relative() ? (build_dir / program).string()
+                                                                                     : program));
+  }
+
+  void fail(Timed& t, Side& side, const std::string& what, const ProcessResult* run) {
+    side.suite.failure = failure_text(what, run);
+    t.active = false;
+    m_failures += fmt::format("{}{}: {}", m_failures.empty() ? "" : "; ", t.spec->name, what);
+  }
+
+  /// One round of one side: the cold run, the warm-up runs, the warm run.
+  /// `tag`: the samples carry their round (A/B). False when a run failed.
+  bool round(Timed& t, Side& side, int round, int of, bool tag) {
+    const int runs = 2 + t.spec->warmup;
+    for (int run = 1; run <= runs; ++run) {
+      if (run == 1) {
+        if (std::string why = drop_from_page_cache(side.program); !why.empty() && m_not_dropped.empty()) {
+          m_not_dropped = fmt::format("command '{}': its executable could not be dropped from the page cache ({}); "
+                                      "its cold runs start with it cached",
+                                      t.spec->name, why);
+        }
+      }
+      ProcessSpec p;
+      p.argv = t.spec->run;
+      p.argv.front() = side.program;
+      p.stdin_file = t.stdin_file;
+      p.timeout = t.spec->timeout;
+      p.kill_grace = m_options.kill_grace;
+      p.keep_stdout = false;
+      if (m_observer != nullptr) {
+        p.on_tick = [this](nanoseconds) { m_observer->pass_running(std::chrono::steady_clock::now() - m_started); };
+      }
+      const ProcessResult r = run_process(p);
+      const std::string where = fmt::format("round {} of {}, run {} of {}", round, of, run, runs);
+      if (r.ending != ProcessResult::Ending::exited) {
+        fail(t, side, fmt::format("{}: {}", where, r.describe(p.timeout)), &r);
+        return false;
+      }
+      if (!side.expected) {
+        side.expected = r.exit_code;
+        side.suite.command->exit_code = r.exit_code;
+        if (t.spec->expect_exit && r.exit_code != *t.spec->expect_exit && m_observer != nullptr) {
+          m_observer->notice(fmt::format("command '{}' exited with status {}, but the policy expects {} "
+                                         "(expect_exit): gate compare fails it",
+                                         t.spec->name, r.exit_code, *t.spec->expect_exit));
+        }
+      }
+      if (r.exit_code != *side.expected) {
+        fail(t, side,
+             fmt::format("{}: exited with status {}, but its first run exited with {} — a command whose status "
+                         "changes from run to run cannot be timed",
+                         where, r.exit_code, *side.expected),
+             &r);
+        return false;
+      }
+      if (run == 1) record(side.suite, k_cold_suffix, r, tag ? round : 0);
+      if (run == runs) record(side.suite, k_warm_suffix, r, tag ? round : 0);
+    }
+    return true;
+  }
+
+  void notice(const std::string& text) {
+    if (m_observer != nullptr) m_observer->notice(text);
+  }
+
+  void finish() {
+    if (!m_not_dropped.empty()) notice(m_not_dropped);
+    if (m_observer != nullptr) {
+      m_observer->pass_finished(m_position, m_count, m_label, Pass::timing, std::chrono::steady_clock::now() - m_started,
+                                m_failures);
+    }
+  }
+
+ private:
+  const RunOptions& m_options;
+  RunObserver* m_observer;
+  std::size_t m_position;
+  std::size_t m_count;
+  std::string m_label;
+  std::string m_failures;
+  std::string m_not_dropped;
+  std::chrono::steady_clock::time_point m_started = std::chrono::steady_clock::now();
+};
+
+std::string label_of(std::size_t commands) { return fmt::format("{} command{}", commands, commands == 1 ? "" : "s"); }
+
 }  // namespace
+
+bool command_selected(const CommandSpec& spec, const std::string& filter) {
+  if (filter.empty()) return true;
+  // Google Benchmark's reading of --benchmark_filter: a leading '-' means
+  // "all but", the rest is a POSIX extended regular expression searched in
+  // the name (check_filter has refused a bad one before anything ran).
+  const bool negate = filter.front() == '-';
+  const std::regex re(negate ? filter.substr(1) : filter, std::regex::extended);
+  const bool match = std::regex_search(spec.name + std::string(k_cold_suffix), re) ||
+                     std::regex_search(spec.name + std::string(k_warm_suffix), re);
+  return match != negate;
+}
 
 std::vector<Suite> run_commands(const std::vector<const CommandSpec*>& commands, std::optional<int> rounds,
                                 const RunOptions& options, const WorkDir& work, RunObserver* observer,
                                 std::size_t position, std::size_t count) {
+  Timer timer(options, observer, position, count, label_of(commands.size()));
   std::vector<Timed> timed;
-  std::string failures;
-  auto fail = [&](Timed& t, const std::string& what, const ProcessResult* run) {
-    t.suite.failure = failure_text(what, run);
-    t.active = false;
-    failures += fmt::format("{}{}: {}", failures.empty() ? "" : "; ", t.spec->name, what);
-  };
-  for (const CommandSpec* spec : commands) {
-    Timed t;
-    t.spec = spec;
-    t.suite.name = spec->name;
-    t.suite.command = CommandRun{spec->run, 0};
-    timed.push_back(std::move(t));
-  }
-  if (observer != nullptr) {
-    observer->pass_started(position, count, fmt::format("{} command{}", commands.size(), commands.size() == 1 ? "" : "s"),
-                           Pass::timing, 2 * commands.size(), std::nullopt);
-  }
-  const auto started = std::chrono::steady_clock::now();
-  for (Timed& t : timed) {
-    auto program = resolve_program(t.spec->run.front(), options.build_dir);
-    if (!program) {
-      fail(t, fmt::format("program '{}' not found{} — build it, or point --build-dir at the build directory",
-                          t.spec->run.front(),
-                          t.spec->run.front().find('/') == std::string::npos
-                              ? std::string(" in PATH")
-                              : fmt::format(": '{}' is not a file", (options.build_dir / t.spec->run.front()).string())),
-           nullptr);
-      continue;
-    }
-    t.program = *program;
-    if (t.spec->stdin_text) {
-      t.stdin_file = work.path() / (t.spec->name + ".stdin");
-      std::ofstream out(t.stdin_file, std::ios::binary);
-      out << *t.spec->stdin_text;
-      if (!out.flush()) fail(t, fmt::format("cannot write its stdin to '{}'", t.stdin_file.string()), nullptr);
-    } else if (t.spec->stdin_file) {
-      t.stdin_file = *t.spec->stdin_file;
-    }
-  }
-
   int most = 0;
-  for (const Timed& t : timed) most = std::max(most, rounds.value_or(t.spec->runs));
-  std::string not_dropped;
+  for (const CommandSpec* spec : commands) {
+    timed.push_back(timer.prepare(*spec, {options.build_dir}, work));
+    Timed& t = timed.back();
+    if (t.sides.front().program.empty()) {
+      timer.fail(t, t.sides.front(),
+                 Timer::missing(t, options.build_dir) + " — build it, or point --build-dir at the build directory",
+                 nullptr);
+    }
+    most = std::max(most, rounds.value_or(spec->runs));
+  }
   for (int round = 1; round <= most; ++round) {
     for (std::size_t k = 0; k < timed.size(); ++k) {
       // Round r starts with command r mod n: each command is preceded by
-      // each other one in turn, and the position in the round moves.
+      // each other one in turn, and its place in the round moves.
       Timed& t = timed[(k + static_cast<std::size_t>(round - 1)) % timed.size()];
       const int of = rounds.value_or(t.spec->runs);
-      if (!t.active || round > of) continue;
-      const int runs = 2 + t.spec->warmup;
-      for (int run = 1; run <= runs && t.active; ++run) {
-        if (run == 1) {
-          if (std::string why = drop_from_page_cache(t.program); !why.empty() && not_dropped.empty()) {
-            not_dropped = fmt::format("command '{}': its executable could not be dropped from the page cache ({}); "
-                                      "its cold runs start with it cached",
-                                      t.spec->name, why);
-          }
-        }
-        ProcessSpec p;
-        p.argv = t.spec->run;
-        p.argv.front() = t.program;
-        p.stdin_file = t.stdin_file;
-        p.timeout = t.spec->timeout;
-        p.kill_grace = options.kill_grace;
-        p.keep_stdout = false;
-        if (observer != nullptr) {
-          p.on_tick = [&](nanoseconds) {
-            observer->pass_running(std::chrono::steady_clock::now() - started);
-          };
-        }
-        const ProcessResult r = run_process(p);
-        const std::string where = fmt::format("round {} of {}, run {} of {}", round, of, run, runs);
-        if (r.ending != ProcessResult::Ending::exited) {
-          fail(t, fmt::format("{}: {}", where, r.describe(p.timeout)), &r);
-          break;
-        }
-        if (!t.expected) {
-          t.expected = r.exit_code;
-          if (t.spec->expect_exit && r.exit_code != *t.spec->expect_exit && observer != nullptr) {
-            observer->notice(fmt::format("command '{}' exited with status {}, but the policy expects {} "
-                                         "(expect_exit): gate compare fails it",
-                                         t.spec->name, r.exit_code, *t.spec->expect_exit));
-          }
-        }
-        if (r.exit_code != *t.expected) {
-          fail(t,
-               fmt::format("{}: exited with status {}, but its first run exited with {} — a command whose status "
-                           "changes from run to run cannot be timed",
-                           where, r.exit_code, *t.expected),
-               &r);
-          break;
-        }
-        t.suite.command->exit_code = r.exit_code;
-        if (run == 1) record(t.suite, k_cold_suffix, r);
-        if (run == runs) record(t.suite, k_warm_suffix, r);
+      if (t.active && round <= of) (void)timer.round(t, t.sides.front(), round, of, false);
+    }
+  }
+  timer.finish();
+  std::vector<Suite> out;
+  for (auto& t : timed) out.push_back(std::move(t.sides.front().suite));
+  return out;
+}
+
+CommandPairs run_commands_ab(const std::vector<const CommandSpec*>& commands, int rounds,
+                             const std::filesystem::path& base_build_dir, const RunOptions& options,
+                             const WorkDir& work, RunObserver* observer, std::size_t position, std::size_t count,
+                             std::mt19937& rng) {
+  Timer timer(options, observer, position, count, label_of(commands.size()) + " a/b");
+  std::vector<Timed> timed;
+  for (const CommandSpec* spec : commands) {
+    timed.push_back(timer.prepare(*spec, {base_build_dir, options.build_dir}, work));
+    Timed& t = timed.back();
+    if (t.sides[1].program.empty()) {
+      timer.fail(t, t.sides[1], Timer::missing(t, options.build_dir) + " in the head build — build it, or check the directory",
+                 nullptr);
+    } else if (t.sides[0].program.empty()) {
+      timer.notice(fmt::format("command '{}': {} in the base build: its benchmarks are new", spec->name,
+                               Timer::missing(t, base_build_dir)));
+    }
+    t.base_starts = (rng() & 1u) == 0;
+  }
+  for (int round = 1; round <= rounds; ++round) {
+    for (std::size_t k = 0; k < timed.size(); ++k) {
+      Timed& t = timed[(k + static_cast<std::size_t>(round - 1)) % timed.size()];
+      if (!t.active) continue;
+      // The build that starts alternates from round to round, as for suites.
+      const bool base_first = (round % 2 == 1) == t.base_starts;
+      const bool base_runs = !t.sides[0].program.empty();
+      t.first += base_first && base_runs ? 'b' : 'h';
+      for (Side* side : base_first ? std::array{&t.sides[0], &t.sides[1]} : std::array{&t.sides[1], &t.sides[0]}) {
+        if (side->program.empty()) continue;
+        if (!timer.round(t, *side, round, rounds, true)) break;  // its pairs are broken: no further rounds
       }
     }
   }
-  if (!not_dropped.empty() && observer != nullptr) observer->notice(not_dropped);
-  if (observer != nullptr) {
-    observer->pass_finished(position, count, fmt::format("{} command{}", commands.size(), commands.size() == 1 ? "" : "s"),
-                            Pass::timing, std::chrono::steady_clock::now() - started, failures);
+  timer.finish();
+  CommandPairs out;
+  for (auto& t : timed) {
+    if (!t.first.empty()) out.first[t.spec->name] = t.first;
+    if (!t.sides[0].program.empty()) out.base.push_back(std::move(t.sides[0].suite));
+    out.head.push_back(std::move(t.sides[1].suite));
   }
-  std::vector<Suite> out;
-  for (auto& t : timed) out.push_back(std::move(t.suite));
   return out;
 }
 

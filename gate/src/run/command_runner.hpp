@@ -6,7 +6,10 @@
 
 #include <cstddef>
 #include <filesystem>
+#include <map>
 #include <optional>
+#include <random>
+#include <string>
 #include <vector>
 
 #include "gate/model/run_bundle.hpp"
@@ -43,5 +46,31 @@ inline constexpr std::string_view k_warm_suffix = "/warm";
 [[nodiscard]] std::vector<Suite> run_commands(const std::vector<const CommandSpec*>& commands, std::optional<int> rounds,
                                               const RunOptions& options, const WorkDir& work, RunObserver* observer,
                                               std::size_t position, std::size_t count);
+
+/// Whether a run with `filter` (Google Benchmark's --benchmark_filter: a
+/// POSIX extended regular expression, "-" in front for "all but"; empty:
+/// everything) runs the command: when it selects either of its benchmarks.
+[[nodiscard]] bool command_selected(const CommandSpec& spec, const std::string& filter);
+
+/// Both builds' sides of the commands of an A/B run.
+struct CommandPairs {
+  std::vector<Suite> head;                   ///< one per command, in the order given
+  std::vector<Suite> base;                   ///< those the base build has the program of
+  std::map<std::string, std::string> first;  ///< command → 'b' or 'h' per round run: the build that ran first
+};
+
+/// The commands of a same-job A/B run: for each of `rounds` rounds, each
+/// command (in the rotated order of run_commands) runs its round — cold,
+/// warm-up, warm — from both builds back to back, the build that starts
+/// alternating from round to round (starting at random, from `rng`); every
+/// sample carries its round. run[0] is resolved in each build directory (a
+/// name from PATH is the same program on both sides: an A/A pair). A
+/// program the base build lacks is new (a notice; the head side runs); one
+/// the head build lacks fails its head suite. A failed run fails that
+/// side, and the command runs no further rounds: its pairs are broken.
+[[nodiscard]] CommandPairs run_commands_ab(const std::vector<const CommandSpec*>& commands, int rounds,
+                                           const std::filesystem::path& base_build_dir, const RunOptions& options,
+                                           const WorkDir& work, RunObserver* observer, std::size_t position,
+                                           std::size_t count, std::mt19937& rng);
 
 }  // namespace gate::detail

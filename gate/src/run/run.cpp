@@ -57,26 +57,20 @@ RunBundle run_suites(const Policy& policy, const RunOptions& options, RunObserve
   RunBundle bundle;
   bundle.time = iso8601_utc(std::chrono::system_clock::now());
   WorkDir work;
-  // Commands are timed whole: a filter, which selects benchmarks, leaves
-  // them out; a shard runs those whose name falls in it.
+  // Commands are timed whole: a filter runs those it selects a benchmark
+  // of; a shard, those whose name falls in it.
   std::vector<const CommandSpec*> commands;
   for (const CommandSpec* c : detail::chosen_commands(policy, options)) {
     if (options.shard && !in_shard(c->name, *options.shard)) continue;
+    if (!detail::command_selected(*c, options.filter)) continue;
     commands.push_back(c);
-  }
-  if (!commands.empty() && !options.filter.empty()) {
-    if (observer != nullptr) {
-      observer->notice(fmt::format("--filter selects benchmarks of suites: the {} command{} of the policy {} not run",
-                                   commands.size(), commands.size() == 1 ? "" : "s", commands.size() == 1 ? "is" : "are"));
-    }
-    commands.clear();
   }
   const std::size_t steps = chosen.size() + (commands.empty() ? 0 : 1);
   SuiteRunner runner(options, repetitions, valgrind, work, observer);
   for (std::size_t i = 0; i < chosen.size(); ++i) {
     if (auto suite = runner.run(*chosen[i], i, steps)) bundle.suites.push_back(std::move(*suite));
   }
-  const bool measured_benchmarks = !bundle.suites.empty();
+  const bool measured_benchmarks = !bundle.suites.empty() || !commands.empty();
   if (!commands.empty()) {
     for (Suite& s : detail::run_commands(commands, options.repetitions, options, work, observer, chosen.size(), steps)) {
       bundle.suites.push_back(std::move(s));
