@@ -297,7 +297,7 @@ BOOST_AUTO_TEST_CASE(messages_quoting_the_file_stay_one_line) {
   // shown escaped, so that a message cannot hide or reorder its own text.
   std::string message = parse_error("{ \"rules\xE2\x80\xAE\": [], \"x\xE2\x80\xA8\": 1 }");
   BOOST_TEST(message == "gate.json:1:3: rules\\u202e: unknown key (expected one of: version, metrics, defaults, suites, "
-                        "rules, size, binaries, derived)",
+                        "rules, size, binaries, derived, commands)",
              message);
   // A benchmark name from results, quoted when its rules cannot be judged.
   Policy p = parse(R"({ "rules": [

@@ -109,7 +109,7 @@ class PolicyReader {
   [[nodiscard]] std::string baseline_name(const PolicyNode& entry, std::string_view what, std::string_view example);
   /// The "binary" of a suite or product binary: a path, not empty.
   [[nodiscard]] std::string binary_path(const PolicyNode& entry, std::string_view what, std::string_view example);
-  /// A timeout such as "600s": positive, at most a week.
+  /// A timeout such as "600s" (`example`, unquoted): a positive time.
   [[nodiscard]] std::chrono::nanoseconds timeout_at(const PolicyNode& n, std::string_view example) const;
   [[nodiscard]] double size_max_at(const PolicyNode& n, std::string& text) const;
   [[nodiscard]] SectionBudget section_budget_at(const PolicyNode& s) const;

@@ -237,20 +237,19 @@ void PolicyReader::read_suites(const PolicyNode& n) {
         spec.args.push_back(string_of(args.element(a), "\"--benchmark_filter=BM_\""));
       }
     }
-    if (s.has("timeout")) spec.timeout = timeout_at(s.child("timeout"), "\"600s\"");
+    if (s.has("timeout")) spec.timeout = timeout_at(s.child("timeout"), "600s");
     m_policy.suites.push_back(std::move(spec));
   }
 }
 
 std::chrono::nanoseconds PolicyReader::timeout_at(const PolicyNode& t, std::string_view example) const {
-  std::string text = string_of(t, example);
+  std::string text = string_of(t, fmt::format("\"{}\"", example));
   std::string why;
   auto q = try_parse_quantity(text, why);
   if (!q) fail_value(t, fmt::format("bad timeout '{}': {}", text, why));
-  if (q->dim != Dimension::time) fail_value(t, fmt::format("bad timeout '{}': expected a time such as {}", text, example));
+  if (q->dim != Dimension::time) fail_value(t, fmt::format("bad timeout '{}': expected a time such as '{}'", text, example));
   if (!(q->value > 0)) fail_value(t, fmt::format("bad timeout '{}': must be positive", text));
-  // A week, as --timeout allows (run.hpp's k_max_timeout).
-  if (q->value > 7 * 24 * 3600 * 1e9) fail_value(t, fmt::format("bad timeout '{}': too long — at most a week", text));
+  if (q->value > 1e18) fail_value(t, fmt::format("bad timeout '{}': too long", text));
   return std::chrono::nanoseconds(static_cast<long long>(std::llround(q->value)));
 }
 
@@ -275,7 +274,7 @@ void PolicyReader::read_commands(const PolicyNode& n) {
     if (spec.run.front().empty()) fail_value(run.element(0), "empty program path");
     if (c.has("runs")) spec.runs = static_cast<int>(integer_of(c.child("runs"), 1, 10'000));
     if (c.has("warmup")) spec.warmup = static_cast<int>(integer_of(c.child("warmup"), 0, 1'000));
-    if (c.has("timeout")) spec.timeout = timeout_at(c.child("timeout"), "\"60s\"");
+    if (c.has("timeout")) spec.timeout = timeout_at(c.child("timeout"), "60s");
     // An exit status is 0 to 255: the low byte of what the program returns.
     if (c.has("expect_exit")) spec.expect_exit = static_cast<int>(integer_of(c.child("expect_exit"), 0, 255));
     if (c.has("stdin") && c.has("stdin_file")) {
