@@ -31,8 +31,8 @@ inline constexpr std::string_view k_warm_suffix = "/warm";
 /// sample per round). A round runs every command once, in an order rotated
 /// from round to round (so that no command always follows the same one);
 /// each command runs its cold run (its executable's pages dropped from the
-/// page cache first, posix_fadvise), CommandSpec::warmup unrecorded runs,
-/// then its warm run.
+/// page cache first, posix_fadvise; a notice when mincore finds some still
+/// resident), CommandSpec::warmup unrecorded runs, then its warm run.
 ///
 /// A command whose program is missing, that is killed by a signal, times
 /// out, cannot be started, or exits with another status than its first run
