@@ -214,4 +214,40 @@ BOOST_AUTO_TEST_CASE(an_ab_run_pairs_a_command_round_by_round_and_fails_a_change
   BOOST_TEST(contains(c.out, "exit status changed: 0 in the base build, 3 in the head build"), c.out);
 }
 
+BOOST_AUTO_TEST_CASE(a_command_slower_than_its_stored_baseline_is_confirmed_by_an_ab_rerun) {
+  TempDir dir;
+  // Two builds of one command: the head's sleeps 40 ms more.
+  for (const auto& [build, sleep] : {std::pair{"base", "5"}, std::pair{"head", "45"}}) {
+    const auto script = dir / (std::string(build) + "/bin/subject");
+    std::filesystem::create_directories(script.parent_path());
+    write_file(script, "#!/bin/sh\nexec '" + std::string(gate::test::programs::command_subject) + "' --sleep-ms " +
+                           sleep + "\n");
+    std::filesystem::permissions(script, std::filesystem::perms::owner_all);
+  }
+  const auto policy = dir / "gate.json";
+  write_file(policy, json{{"commands", json::array({json{{"name", "subject"}, {"run", {"bin/subject"}}, {"runs", 9},
+                                                         {"warmup", 0}}})},
+                          {"rules", json::array({json{{"match", "subject/*"}, {"primary_metric", "real_time"}}})}}
+                         .dump());
+  for (const char* build : {"base", "head"}) {
+    auto r = run_gate({"run", "--policy", policy.string(), "--build-dir", (dir / build).string(), "--runner", "r1",
+                       "--out", (dir / (std::string(build) + "-run.json")).string()});
+    BOOST_TEST_REQUIRE(r.exit_code == 0, r.err);
+  }
+  // The base run as a stored baseline file: its timing is only suspect until confirmed.
+  json bundle = json::parse(read_file(dir / "base-run.json"));
+  json baseline = {{"schema", "perfgate-baseline"}, {"schema_version", 1}, {"runner", bundle["runner"]},
+                   {"suite", bundle["suites"][0]}};
+  write_file(dir / "subject.json", baseline.dump());
+
+  auto suspect = run_gate({"compare", (dir / "subject.json").string(), (dir / "head-run.json").string(), "--policy",
+                           policy.string()});
+  BOOST_TEST(contains(suspect.out, "suspect"), suspect.out << suspect.err);
+  auto confirmed = run_gate({"compare", (dir / "subject.json").string(), (dir / "head-run.json").string(), "--policy",
+                             policy.string(), "--confirm-with", (dir / "base").string(), "--head-build",
+                             (dir / "head").string(), "--confirm-rounds", "9"});
+  BOOST_TEST(confirmed.exit_code == 1, confirmed.out << confirmed.err);
+  BOOST_TEST(contains(confirmed.out, "confirmed: paired a/b change"), confirmed.out);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
