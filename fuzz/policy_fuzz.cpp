@@ -6,46 +6,21 @@
 // without a limit on their primary metric.
 #include <cstddef>
 #include <cstdint>
-#include <cstdio>
-#include <cstdlib>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "fuzz_support.hpp"
 #include "gate/error.hpp"
 #include "gate/policy/policy.hpp"
 
 namespace {
 
+using gate::fuzz::finding;
+
 constexpr std::string_view k_source = "fuzz.json";
 
-[[noreturn]] void finding(std::string_view what, std::string_view message) {
-  std::fprintf(stderr, "policy_fuzz: %.*s: %.*s\n", static_cast<int>(what.size()), what.data(),
-               static_cast<int>(message.size()), message.data());
-  std::abort();
-}
-
-bool is_digits(std::string_view s) {
-  return !s.empty() && s.find_first_not_of("0123456789") == std::string_view::npos;
-}
-
-// "fuzz.json:<line>:<col>: <what>", without a control character.
-void check_error(const gate::Error& e) {
-  std::string_view m = e.what();
-  for (char c : m) {
-    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) finding("raw control character in an error", m);
-  }
-  if (!m.starts_with(k_source) || m.size() <= k_source.size() || m[k_source.size()] != ':') {
-    finding("error without the file's name", m);
-  }
-  std::string_view rest = m.substr(k_source.size() + 1);
-  auto colon = rest.find(':');
-  auto space = rest.find(": ");
-  if (colon == std::string_view::npos || space == std::string_view::npos || colon >= space ||
-      !is_digits(rest.substr(0, colon)) || !is_digits(rest.substr(colon + 1, space - colon - 1))) {
-    finding("error without a line and column", m);
-  }
-}
+void check_error(const gate::Error& e) { gate::fuzz::check_error(e, k_source); }
 
 void resolve(const gate::Policy& policy) {
   std::vector<std::string> suites = {"", "bench_clew", "s"};

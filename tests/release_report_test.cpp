@@ -163,6 +163,15 @@ BOOST_AUTO_TEST_CASE(the_table_shows_change_target_and_status) {
   BOOST_TEST(contains(r.out, "❌ regressed"), r.out);
   BOOST_TEST(contains(r.out, "- [ ] Verify all targets: 1 of 2 missed"), r.out);
   BOOST_TEST(contains(r.out, "Update baselines 12"), r.out);
+  // The HTML table has the same columns and the same row.
+  auto h = run_gate({"report", "--from", "v1.0", "--to", "v1.1", "--html-out", (out / "r.html").string()}, repo().dir);
+  BOOST_TEST_REQUIRE(h.exit_code == 1, h.err);
+  const std::string html = read_file(out / "r.html");
+  BOOST_TEST(contains(html, "<th>benchmark</th><th>metric</th><th>statistic</th><th>v1.0</th><th>v1.1</th>"
+                            "<th>change</th><th>limit</th><th>p</th><th>n</th>"));
+  BOOST_TEST(contains(html, "<td>BM_Slower</td><td>cpu_time</td><td>median</td><td class=\"n\">997 µs</td>"
+                            "<td class=\"n\">1.2 ms</td><td class=\"n\">+20.6%</td><td class=\"n\">+10%</td>"
+                            "<td class=\"n\">5.4e-06</td><td class=\"n\">10/10</td>"));
 }
 
 BOOST_AUTO_TEST_CASE(hostile_names_and_subjects_are_escaped) {

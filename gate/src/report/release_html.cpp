@@ -116,14 +116,17 @@ void runner_section(std::string& out, const ReleaseReport& report, const Release
   if (view.rows.empty()) {
     out += "<p>No benchmarks at either ref.</p>\n";
   } else {
-    out += fmt::format("<table id=\"benchmarks\">\n<tr><th>benchmark</th><th>metric</th><th>{}</th><th>{}</th><th>change</th>"
-                       "<th>p</th><th>target</th><th>margin</th><th>status</th></tr>\n",
+    out += fmt::format("<table id=\"benchmarks\">\n<tr><th>benchmark</th><th>metric</th><th>statistic</th><th>{}</th>"
+                       "<th>{}</th><th>change</th><th>limit</th><th>p</th><th>n</th><th>target</th><th>margin</th>"
+                       "<th>status</th></tr>\n",
                        html_text(report.from), html_text(report.to));
     for (const auto& r : view.rows) {
-      out += fmt::format("<tr><td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}"
-                         "</td><td class=\"n\">{}</td><td>{}</td><td class=\"n\">{}</td>{}</tr>\n",
-                         html_text(r.name), html_text(r.metric), html_text(r.from), html_text(r.to), r.change_text,
-                         r.p, html_text(r.target_text), r.margin_text, status_cell(r));
+      out += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>"
+                         "<td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>"
+                         "<td>{}</td><td class=\"n\">{}</td>{}</tr>\n",
+                         html_text(r.name), html_text(r.metric), html_text(r.statistic), html_text(r.from),
+                         html_text(r.to), r.change_text, html_text(r.limit), r.p, r.n, html_text(r.target_text),
+                         r.margin_text, status_cell(r));
     }
     out += "</table>\n";
   }

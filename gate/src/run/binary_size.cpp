@@ -2,49 +2,23 @@
 // and xxHash. libelf's error codes are translated here, where they enter.
 #include "gate/run/binary_size.hpp"
 
-#include <fcntl.h>
 #include <gelf.h>
-#include <libelf.h>
-#include <unistd.h>
 #include <xxhash.h>
 
 #include <algorithm>
-#include <cctype>
-#include <cerrno>
-#include <cstring>
-#include <memory>
 #include <system_error>
+#include <variant>
 
 #include <fmt/core.h>
 
 #include "gate/error.hpp"
+#include "run/elf_file.hpp"
 
 namespace gate {
 namespace {
 
-struct ElfDeleter {
-  void operator()(Elf* e) const noexcept { elf_end(e); }
-};
-using ElfHandle = std::unique_ptr<Elf, ElfDeleter>;
-
-class FileDescriptor {
- public:
-  explicit FileDescriptor(int fd) : m_fd(fd) {}
-  ~FileDescriptor() {
-    if (m_fd >= 0) ::close(m_fd);
-  }
-  FileDescriptor(const FileDescriptor&) = delete;
-  FileDescriptor& operator=(const FileDescriptor&) = delete;
-  [[nodiscard]] int get() const { return m_fd; }
-
- private:
-  int m_fd;
-};
-
-std::string libelf_error() {
-  const char* msg = elf_errmsg(-1);
-  return msg != nullptr ? msg : "unknown libelf error";
-}
+using detail::ElfFile;
+using detail::libelf_error;
 
 [[noreturn]] void fail(const std::filesystem::path& path, const std::string& cause) {
   throw Error(fmt::format("measuring binary size of '{}': {}", path.string(), cause));
@@ -53,30 +27,17 @@ std::string libelf_error() {
 }  // namespace
 
 BinarySize measure_binary(const std::filesystem::path& path, const std::string& display_path) {
-  // libelf must be told which ELF version the caller understands before any
-  // other call; doing it every time is cheap and needs no global state.
-  if (elf_version(EV_CURRENT) == EV_NONE) fail(path, "libelf is out of date: " + libelf_error());
-
   std::error_code ec;
   if (std::filesystem::is_directory(path, ec)) fail(path, "it is a directory");
-  FileDescriptor fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-  if (fd.get() < 0) {
-    std::string cause = std::strerror(errno);
-    if (!cause.empty()) cause[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(cause[0])));
-    fail(path, cause);
-  }
+  auto opened = ElfFile::open(path, ELF_C_READ_MMAP);
+  if (const auto* why = std::get_if<std::string>(&opened)) fail(path, *why);
+  const ElfFile& elf = std::get<ElfFile>(opened);
 
   BinarySize size;
   size.path = display_path.empty() ? path.string() : display_path;
   auto file_size = std::filesystem::file_size(path, ec);
   if (ec) fail(path, ec.message());
   size.file_size = file_size;
-
-  ElfHandle elf(elf_begin(fd.get(), ELF_C_READ_MMAP, nullptr));
-  if (!elf) fail(path, libelf_error());
-  if (elf_kind(elf.get()) != ELF_K_ELF) {
-    fail(path, elf_kind(elf.get()) == ELF_K_AR ? "it is an archive, not an ELF binary" : "not an ELF file");
-  }
 
   std::size_t names_index = 0;
   if (elf_getshdrstrndx(elf.get(), &names_index) != 0) fail(path, "no section name table: " + libelf_error());

@@ -2,31 +2,21 @@
 // debug information and symbol table with libelf.
 #include "gate/run/optimisation.hpp"
 
-#include <fcntl.h>
 #include <gelf.h>
-#include <libelf.h>
-#include <unistd.h>
 
 #include <array>
-#include <memory>
+#include <optional>
+#include <variant>
 #include <vector>
 
 #include <fmt/core.h>
 
+#include "run/elf_file.hpp"
+
 namespace gate {
 namespace {
 
-struct ElfDeleter {
-  void operator()(Elf* e) const noexcept { elf_end(e); }
-};
-using ElfHandle = std::unique_ptr<Elf, ElfDeleter>;
-
-struct FdCloser {
-  int fd;
-  ~FdCloser() {
-    if (fd >= 0) ::close(fd);
-  }
-};
+using detail::ElfFile;
 
 constexpr std::size_t k_max_shown = 160;  // characters of a producer string in the evidence
 
@@ -82,19 +72,15 @@ std::string_view to_string(Optimisation level) {
 
 OptimisationEvidence read_optimisation(const std::filesystem::path& binary) {
   OptimisationEvidence out;
-  if (elf_version(EV_CURRENT) == EV_NONE) {
-    out.evidence = "libelf is out of date";
-    return out;
-  }
-  FdCloser fd{::open(binary.c_str(), O_RDONLY | O_CLOEXEC)};
-  if (fd.fd < 0) {
-    out.evidence = "the binary could not be opened";
-    return out;
-  }
   // ELF_C_READ (not MMAP): decompressing a section writes into its buffer.
-  ElfHandle elf(elf_begin(fd.fd, ELF_C_READ, nullptr));
+  auto opened = ElfFile::open(binary, ELF_C_READ);
   std::size_t shstrndx = 0;
-  if (!elf || elf_kind(elf.get()) != ELF_K_ELF || elf_getshdrstrndx(elf.get(), &shstrndx) != 0) {
+  if (const auto* why = std::get_if<std::string>(&opened)) {
+    out.evidence = "the binary could not be read: " + *why;
+    return out;
+  }
+  const ElfFile& elf = std::get<ElfFile>(opened);
+  if (elf_getshdrstrndx(elf.get(), &shstrndx) != 0) {
     out.evidence = "not an ELF file the gate can read";
     return out;
   }

@@ -43,12 +43,15 @@ struct CompareOptions {
 /// Compares every suite and benchmark of `contender` with `baseline` under
 /// `policy`, unpaired (Method::unpaired):
 ///  - noisy metrics (times, rates) on their repetitions: the change of the
-///    median, the two-sided Mann–Whitney U test (Welch's t-test on means
-///    for files with aggregates only), the Benjamini–Hochberg adjustment
-///    across the comparison, the baseline's robust spread, the calibrated
-///    noise and bimodal samples; regressed when the change exceeds the limit
-///    and q < alpha (a suspect against a stored baseline under timing
-///    "confirm"), improved the other way, noisy when it cannot be told;
+///    median and the one-sided exact Mann–Whitney test of "worse than the
+///    limit allows" (the contender against the baseline scaled by the
+///    limit, mode against mode for bimodal samples; Welch's t-test on means
+///    for files with aggregates only), improvements as their own family;
+///    the Benjamini–Hochberg adjustment over the tests that can reach
+///    alpha, the baseline's robust spread and the calibrated noise;
+///    regressed when the change exceeds the limit and q < alpha (a suspect
+///    against a stored baseline under timing "confirm"), improved the other
+///    way, noisy when it cannot be told; docs/statistics.md;
 ///  - deterministic metrics exactly against their limit (a callgrind count
 ///    of a multi-threaded benchmark is noisy: valgrind's schedule moves it);
 ///  - targets on the contender, complexity classes (first fit of each
@@ -69,9 +72,9 @@ struct CompareOptions {
 ///  - noisy metrics by their pairs: for every round measured on both sides
 ///    the ratio head/base; change = median ratio − 1, baseline and contender
 ///    the two sides' medians over those rounds, n = the rounds paired, p =
-///    the two-sided Wilcoxon signed-rank test of the log ratios, spread = the
-///    ratios' robust spread; the limit is applied to the base median scaled
-///    by the median ratio. Pairs cancel the machine's drift, so a regression
+///    the one-sided Wilcoxon signed-rank test of log(head / allowed), where
+///    allowed is the base scaled by the limit, spread = the ratios' robust
+///    spread. Pairs cancel the machine's drift, so a regression
 ///    is judged at once, never left to confirm;
 ///  - complexity classes round by round: a family whose head class is worse
 ///    than the base class of the same round in more than half of the rounds
