@@ -34,6 +34,11 @@ void check_equal(const gate::Suite& a, const gate::Suite& b) {
   BOOST_TEST(a.name == b.name);
   BOOST_TEST((a.context == b.context));
   BOOST_TEST((a.failure == b.failure));
+  BOOST_TEST_REQUIRE(a.command.has_value() == b.command.has_value());
+  if (a.command) {
+    BOOST_TEST((a.command->argv == b.command->argv));
+    BOOST_TEST(a.command->exit_code == b.command->exit_code);
+  }
   BOOST_TEST_REQUIRE(a.binary.has_value() == b.binary.has_value());
   if (a.binary) {
     BOOST_TEST(a.binary->path == b.binary->path);
@@ -147,6 +152,17 @@ gate::RunBundle full_bundle() {
   crashed.name = "bench_crash";
   crashed.failure = "exited with signal 11 (SIGSEGV); stderr tail: \xff\xfe bad bytes";
   b.suites.push_back(crashed);
+
+  gate::Suite command;
+  command.name = "caro_cli";
+  command.command = gate::CommandRun{{"components/caro/caro", "find \"big\" files"}, 3};
+  gate::Benchmark cold;
+  cold.name = "caro_cli/cold";
+  cold.iterations = 1;
+  cold.repetitions = 2;
+  cold.metrics.push_back(metric("real_time", {2.5e6, 2.25e6}));
+  command.benchmarks.push_back(cold);
+  b.suites.push_back(command);
   return b;
 }
 
@@ -305,7 +321,7 @@ BOOST_AUTO_TEST_CASE(read_results_reads_bundles_and_baselines) {
   test::write_file(dir / "run.json", gate::write_bundle(b));
   test::write_file(dir / "base.json", gate::write_baseline(b, b.suites[0]));
   gate::RunBundle run = gate::read_results(dir / "run.json");
-  BOOST_TEST(run.suites.size() == 2u);
+  BOOST_TEST(run.suites.size() == 3u);
   BOOST_TEST(run.ref == b.ref);
   BOOST_TEST(run.source == (dir / "run.json").string());
   gate::RunBundle base = gate::read_results(dir / "base.json");
@@ -345,6 +361,10 @@ BOOST_AUTO_TEST_CASE(bad_content_says_what_and_where) {
   BOOST_TEST(with(R"("suites": [], "suites": []})") == "b.json:2:15: duplicate key 'suites'");
   BOOST_TEST(with(R"("commit": 42, "suites": []})") == "b.json:2:11: expected a string for 'commit', found a number");
   BOOST_TEST(with(R"("time": "x"})") == "b.json:1:1: run bundle without 'suites'");
+  BOOST_TEST(with(R"("suites": [{"name": "s", "benchmarks": [], "command": {"argv": ["x"], "exit_code": 256}}]})") ==
+             "b.json:2:84: 'exit_code' is 256, expected 0 to 255");
+  BOOST_TEST(with(R"("suites": [{"name": "s", "benchmarks": [], "command": {"argv": ["x"]}}]})") ==
+             "b.json:2:55: command without 'exit_code'");
 }
 
 BOOST_AUTO_TEST_CASE(json_syntax_errors_have_positions) {
@@ -421,6 +441,7 @@ BOOST_AUTO_TEST_CASE(unknown_keys_are_refused_where_a_typo_would_hide_data) {
   BOOST_TEST(bundle_error(samples).find("unknown key 'sampels' in metric 't'") != std::string::npos, bundle_error(samples));
   for (const char* in : {R"("runner": {"id": "r1", "fingerprint": {}, "extra": 1}, "suites": [])",
                          R"("suites": [{"name": "s", "benchmarks": [], "produkt": true}])",
+                         R"("suites": [{"name": "s", "benchmarks": [], "command": {"argv": [], "exit_code": 0, "exit": 1}}])",
                          R"("suites": [{"name": "s", "benchmarks": [], "binary": {"path": "", "file_size": 1, "sections": {}, "text_hash": "", "size": 2}}])",
                          R"("suites": [{"name": "s", "benchmarks": [], "complexity": [{"family": "F", "bigo": "N"}]}])"}) {
     std::string text = std::string(R"({"schema": "perfgate-bundle", "schema_version": 1, )") + in + "}";

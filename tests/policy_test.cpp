@@ -297,7 +297,7 @@ BOOST_AUTO_TEST_CASE(messages_quoting_the_file_stay_one_line) {
   // shown escaped, so that a message cannot hide or reorder its own text.
   std::string message = parse_error("{ \"rules\xE2\x80\xAE\": [], \"x\xE2\x80\xA8\": 1 }");
   BOOST_TEST(message == "gate.json:1:3: rules\\u202e: unknown key (expected one of: version, metrics, defaults, suites, "
-                        "rules, size, binaries, derived)",
+                        "rules, size, binaries, derived, commands)",
              message);
   // A benchmark name from results, quoted when its rules cannot be judged.
   Policy p = parse(R"({ "rules": [
@@ -865,6 +865,48 @@ BOOST_AUTO_TEST_CASE(product_binaries_are_named_and_share_the_suites_names) {
              std::string::npos);
   BOOST_TEST(parse_error(R"({ "binaries": [ { "name": "x", "binary": "c", "args": [] } ] })").find("args") !=
              std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(commands_are_read_with_their_defaults_and_checked) {
+  Policy p = parse(R"({ "commands": [
+      { "name": "caro_cli", "run": ["components/caro/caro", "find big files"], "runs": 20, "warmup": 2,
+        "timeout": "10s", "expect_exit": 0, "stdin": ["one", "two"] },
+      { "name": "plain", "run": ["sh"], "stdin_file": "in.txt" } ] })");
+  BOOST_REQUIRE(p.commands.size() == 2U);
+  const auto& c = p.commands[0];
+  BOOST_TEST((c.run == std::vector<std::string>{"components/caro/caro", "find big files"}));
+  BOOST_TEST(c.runs == 20);
+  BOOST_TEST(c.warmup == 2);
+  BOOST_TEST(c.timeout.count() == 10'000'000'000LL);
+  BOOST_TEST(*c.expect_exit == 0);
+  BOOST_TEST(*c.stdin_text == "one\ntwo\n");
+  BOOST_TEST(c.origin == "gate.json:2:7");
+  const auto& d = p.commands[1];
+  BOOST_TEST(d.runs == 10);
+  BOOST_TEST(d.warmup == 1);
+  BOOST_TEST(d.timeout.count() == 60'000'000'000LL);
+  BOOST_TEST(!d.expect_exit.has_value());
+  BOOST_TEST(*d.stdin_file == "in.txt");
+  BOOST_TEST(p.find_command("plain") == &d);
+  BOOST_TEST(p.find_suite("plain") == nullptr);
+
+  auto fails_with = [](const std::string& text, const std::string& part) {
+    const std::string message = parse_error(text);
+    BOOST_TEST(message.find(part) != std::string::npos, text << " -> " << message);
+  };
+  fails_with(R"({ "commands": [ { "name": "a" } ] })", "a command needs \"run\"");
+  fails_with(R"({ "commands": [ { "name": "a", "run": [] } ] })", "commands[0].\"run\": an empty command");
+  fails_with(R"({ "commands": [ { "name": "a", "run": "gate --version" } ] })", "expected an array, found a string");
+  fails_with(R"({ "commands": [ { "name": "a", "run": ["x"], "expect_exit": 256 } ] })", "256 is out of range — at most 255");
+  fails_with(R"({ "commands": [ { "name": "a", "run": ["x"], "warmup": -1 } ] })", "-1 is too small — at least 0");
+  fails_with(R"({ "commands": [ { "name": "a", "run": ["x"], "timeout": "5MB" } ] })", "expected a time such as '60s'");
+  fails_with(R"({ "commands": [ { "name": "a", "run": ["x"], "stdin": "q", "stdin_file": "f" } ] })",
+             "give \"stdin\" (the text) or \"stdin_file\" (a file), not both");
+  fails_with(R"({ "binaries": [ { "name": "a", "binary": "b" } ], "commands": [ { "name": "a", "run": ["x"] } ] })",
+             "duplicate name 'a': a product binary has it");
+  fails_with(R"({ "commands": [ { "name": "a", "run": ["x"] }, { "name": "a", "run": ["y"] } ] })",
+             "commands[1].\"name\": duplicate name 'a': a command has it");
+  fails_with(R"({ "commands": [ { "name": "gate", "run": ["x"] } ] })", "bad command name 'gate'");
 }
 
 BOOST_AUTO_TEST_CASE(size_entries_merge_in_file_order) {

@@ -181,6 +181,7 @@ class Parser {
   /// `id_may_be_empty`: a bundle of plain Google Benchmark files has no runner.
   Runner runner(bool id_may_be_empty);
   Suite suite();
+  CommandRun command();
   std::optional<BinarySize> binary();
   Benchmark benchmark();
   Metric metric(const std::string& name);
@@ -409,6 +410,32 @@ ComplexityFit Parser::complexity_fit() {
   return fit;
 }
 
+CommandRun Parser::command() {
+  CommandRun c;
+  std::size_t at = m_r.value_offset();
+  expect(JsonType::object, "command");
+  bool argv = false, exit_code = false;
+  members([&](const std::string& key, std::size_t key_at) {
+    if (key == "argv") {
+      expect(JsonType::array, key);
+      m_r.begin_array();
+      while (m_r.next_element()) c.argv.push_back(text("argv"));
+      argv = true;
+    } else if (key == "exit_code") {
+      std::size_t v = m_r.value_offset();
+      std::int64_t code = int64(key);
+      if (code < 0 || code > 255) m_r.fail_at(v, fmt::format("'exit_code' is {}, expected 0 to 255", code));
+      c.exit_code = static_cast<int>(code);
+      exit_code = true;
+    } else {
+      unknown(key, key_at, "a command");
+    }
+  });
+  require(argv, at, "command", "argv");
+  require(exit_code, at, "command", "exit_code");
+  return c;
+}
+
 Suite Parser::suite() {
   Suite s;
   std::size_t at = m_r.value_offset();
@@ -427,6 +454,8 @@ Suite Parser::suite() {
     } else if (key == "product") {
       expect(JsonType::boolean, key);
       s.product = m_r.read_bool();
+    } else if (key == "command") {
+      s.command = command();
     } else if (key == "failure") {
       s.failure = text(key);
     } else if (key == "binary") {

@@ -211,6 +211,18 @@ void write_suite(Writer& w, const Suite& s, int depth) {
     context.close();
   }
   if (s.product) o.key("product").out += "true";
+  if (s.command) {
+    ObjectOut command(o.key("command"), depth + 1, false);
+    Writer& argv = command.key("argv");
+    argv.out += '[';
+    for (std::size_t i = 0; i < s.command->argv.size(); ++i) {
+      if (i != 0) argv.out += ", ";
+      argv.string(s.command->argv[i]);
+    }
+    argv.out += ']';
+    command.integer("exit_code", s.command->exit_code);
+    command.close();
+  }
   if (s.failure) o.string("failure", *s.failure);
   if (s.binary) {
     ObjectOut binary(o.key("binary"), depth + 1, true);

@@ -62,6 +62,7 @@ class Judge {
       }
       return;
     }
+    exit_status(base, cont);
     if (base == nullptr && m_method == Method::paired) {
       m_out.notices.push_back(fmt::format("suite '{}' is not in the base build: its benchmarks are new", cont.name));
     }
@@ -115,6 +116,38 @@ class Judge {
       }
     }
     add(detail::judge_sizes(m_policy, base, cont));
+  }
+
+  // What a product command does includes how it exits: a status other than
+  // the baseline's, or than the policy expects, fails the comparison
+  // whatever its timing says (a command that now exits at once with an
+  // error is fast).
+  void exit_status(const Suite* base, const Suite& cont) {
+    if (!cont.command) return;
+    const int now = cont.command->exit_code;
+    auto fail = [&](int expected, std::string note) {
+      Verdict v = detail::make_verdict(m_policy, Scope::suite, cont.name, "", "");
+      v.metric = "exit_code";
+      v.kind = MetricKind::deterministic;
+      v.statistic = Statistic{StatisticKind::value};
+      v.status = Status::failed;
+      v.baseline_text = std::to_string(expected);
+      v.contender_text = std::to_string(now);
+      v.threshold = fmt::format("= {}", expected);
+      v.add_note(std::move(note));
+      m_out.verdicts.push_back(std::move(v));
+    };
+    if (base != nullptr && base->command && base->command->exit_code != now) {
+      fail(base->command->exit_code, fmt::format("exit status changed: {} in {}, {} in {}", base->command->exit_code,
+                                                 m_sides.baseline, now, m_sides.contender));
+    }
+    if (const CommandSpec* spec = m_policy.find_command(cont.name); spec != nullptr && spec->expect_exit &&
+                                                                     *spec->expect_exit != now &&
+                                                                     (base == nullptr || !base->command ||
+                                                                      base->command->exit_code == now)) {
+      fail(*spec->expect_exit, fmt::format("exited with status {} in {}; the policy expects {} (expect_exit)", now,
+                                           m_sides.contender, *spec->expect_exit));
+    }
   }
 
   // Metrics derived from two benchmarks of this suite, judged as benchmarks

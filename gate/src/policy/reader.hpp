@@ -4,6 +4,7 @@
 // top-level section.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <memory>
 #include <span>
@@ -98,6 +99,7 @@ class PolicyReader {
   void read_suites(const PolicyNode& n);
   void read_binaries(const PolicyNode& n);
   void read_derived(const PolicyNode& n);
+  void read_commands(const PolicyNode& n);
   void read_rules(const PolicyNode& n);
   void read_size(const PolicyNode& n);
   [[nodiscard]] CompiledRule read_rule(const PolicyNode& r);
@@ -107,6 +109,8 @@ class PolicyReader {
   [[nodiscard]] std::string baseline_name(const PolicyNode& entry, std::string_view what, std::string_view example);
   /// The "binary" of a suite or product binary: a path, not empty.
   [[nodiscard]] std::string binary_path(const PolicyNode& entry, std::string_view what, std::string_view example);
+  /// A timeout such as "600s" (`example`, unquoted): a positive time.
+  [[nodiscard]] std::chrono::nanoseconds timeout_at(const PolicyNode& n, std::string_view example) const;
   [[nodiscard]] double size_max_at(const PolicyNode& n, std::string& text) const;
   [[nodiscard]] SectionBudget section_budget_at(const PolicyNode& s) const;
 

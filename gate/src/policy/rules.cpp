@@ -127,6 +127,13 @@ const BinarySpec* Policy::find_binary(std::string_view name) const {
   return nullptr;
 }
 
+const CommandSpec* Policy::find_command(std::string_view name) const {
+  for (const auto& c : commands) {
+    if (c.name == name) return &c;
+  }
+  return nullptr;
+}
+
 std::size_t Policy::rule_count() const { return m_compiled ? m_compiled->rules.size() : 0; }
 
 std::string_view to_string(TimingMode mode) { return mode == TimingMode::judge ? "judge" : "confirm"; }

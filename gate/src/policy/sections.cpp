@@ -23,6 +23,8 @@ constexpr std::string_view k_defaults_keys[] = {"primary_metric", "threshold", "
                                                 "unconfirmed",    "no_baseline", "noise_k",   "noise_ceiling"};
 constexpr std::string_view k_suite_keys[] = {"name", "binary", "args", "timeout"};
 constexpr std::string_view k_binary_keys[] = {"name", "binary"};
+constexpr std::string_view k_command_keys[] = {"name",        "run",   "runs",      "warmup",
+                                               "timeout",     "stdin", "stdin_file", "expect_exit"};
 constexpr std::string_view k_derived_keys[] = {"name", "suite", "metric", "ratio", "of"};
 constexpr std::string_view k_size_keys[] = {"max", "growth", "sections"};
 constexpr std::string_view k_section_keys[] = {"max", "growth"};
@@ -44,6 +46,7 @@ std::span<const PolicyReader::Section> PolicyReader::sections() {
       {"defaults", &PolicyReader::read_defaults}, {"suites", &PolicyReader::read_suites},
       {"rules", &PolicyReader::read_rules},       {"size", &PolicyReader::read_size},
       {"binaries", &PolicyReader::read_binaries}, {"derived", &PolicyReader::read_derived},
+      {"commands", &PolicyReader::read_commands},
   };
   return table;
 }
@@ -234,18 +237,66 @@ void PolicyReader::read_suites(const PolicyNode& n) {
         spec.args.push_back(string_of(args.element(a), "\"--benchmark_filter=BM_\""));
       }
     }
-    if (s.has("timeout")) {
-      PolicyNode t = s.child("timeout");
-      std::string text = string_of(t, "\"600s\"");
-      std::string why;
-      auto q = try_parse_quantity(text, why);
-      if (!q) fail_value(t, fmt::format("bad timeout '{}': {}", text, why));
-      if (q->dim != Dimension::time) fail_value(t, fmt::format("bad timeout '{}': expected a time such as '600s'", text));
-      if (!(q->value > 0)) fail_value(t, fmt::format("bad timeout '{}': must be positive", text));
-      if (q->value > 1e18) fail_value(t, fmt::format("bad timeout '{}': too long", text));
-      spec.timeout = std::chrono::nanoseconds(static_cast<long long>(std::llround(q->value)));
-    }
+    if (s.has("timeout")) spec.timeout = timeout_at(s.child("timeout"), "600s");
     m_policy.suites.push_back(std::move(spec));
+  }
+}
+
+std::chrono::nanoseconds PolicyReader::timeout_at(const PolicyNode& t, std::string_view example) const {
+  std::string text = string_of(t, fmt::format("\"{}\"", example));
+  std::string why;
+  auto q = try_parse_quantity(text, why);
+  if (!q) fail_value(t, fmt::format("bad timeout '{}': {}", text, why));
+  if (q->dim != Dimension::time) fail_value(t, fmt::format("bad timeout '{}': expected a time such as '{}'", text, example));
+  if (!(q->value > 0)) fail_value(t, fmt::format("bad timeout '{}': must be positive", text));
+  if (q->value > 1e18) fail_value(t, fmt::format("bad timeout '{}': too long", text));
+  return std::chrono::nanoseconds(static_cast<long long>(std::llround(q->value)));
+}
+
+void PolicyReader::read_commands(const PolicyNode& n) {
+  expect_array(n);
+  for (std::size_t i = 0; i < n.json->elements.size(); ++i) {
+    PolicyNode c = n.element(i);
+    expect_object(c);
+    check_keys(c, k_command_keys);
+    CommandSpec spec;
+    spec.origin = origin(c);
+    spec.name = baseline_name(c, "command", "\"caro_cli\"");
+    if (!c.has("run")) {
+      fail_value(c, "a command needs \"run\": its program and arguments, such as [\"gate/gate\", \"--version\"]");
+    }
+    PolicyNode run = c.child("run");
+    expect_array(run);
+    if (run.json->elements.empty()) fail_value(run, "an empty command — give at least the program");
+    for (std::size_t a = 0; a < run.json->elements.size(); ++a) {
+      spec.run.push_back(string_of(run.element(a), a == 0 ? "\"gate/gate\"" : "\"--version\""));
+    }
+    if (spec.run.front().empty()) fail_value(run.element(0), "empty program path");
+    if (c.has("runs")) spec.runs = static_cast<int>(integer_of(c.child("runs"), 1, 10'000));
+    if (c.has("warmup")) spec.warmup = static_cast<int>(integer_of(c.child("warmup"), 0, 1'000));
+    if (c.has("timeout")) spec.timeout = timeout_at(c.child("timeout"), "60s");
+    // An exit status is 0 to 255: the low byte of what the program returns.
+    if (c.has("expect_exit")) spec.expect_exit = static_cast<int>(integer_of(c.child("expect_exit"), 0, 255));
+    if (c.has("stdin") && c.has("stdin_file")) {
+      fail_key(c.child("stdin_file"), "give \"stdin\" (the text) or \"stdin_file\" (a file), not both");
+    }
+    if (c.has("stdin")) {
+      // gate.json holds no control characters, so the text is given as
+      // lines: one string, or a list of them, each followed by a newline.
+      PolicyNode in = c.child("stdin");
+      std::string text;
+      if (in.json->is(JsonType::array)) {
+        for (std::size_t l = 0; l < in.json->elements.size(); ++l) text += string_of(in.element(l), "\"list files\"") + "\n";
+      } else {
+        text = string_of(in, "\"list files\" (a line) or a list of lines") + "\n";
+      }
+      spec.stdin_text = std::move(text);
+    }
+    if (c.has("stdin_file")) {
+      spec.stdin_file = string_of(c.child("stdin_file"), "\"tests/data/request.txt\"");
+      if (spec.stdin_file->empty()) fail_value(c.child("stdin_file"), "empty path");
+    }
+    m_policy.commands.push_back(std::move(spec));
   }
 }
 
@@ -262,6 +313,7 @@ std::string PolicyReader::baseline_name(const PolicyNode& entry, std::string_vie
   if (m_policy.find_binary(text) != nullptr) {
     fail_value(name, fmt::format("duplicate name '{}': a product binary has it", text));
   }
+  if (m_policy.find_command(text) != nullptr) fail_value(name, fmt::format("duplicate name '{}': a command has it", text));
   return text;
 }
 

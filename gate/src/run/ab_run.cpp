@@ -12,6 +12,7 @@
 #include "gate/error.hpp"
 #include "gate/run/run.hpp"
 #include "gate/store/runner.hpp"
+#include "run/command_runner.hpp"
 #include "run/run_setup.hpp"
 #include "run/suite_runner.hpp"
 
@@ -120,6 +121,10 @@ RunBundle run_ab(const Policy& policy, const AbOptions& options, RunObserver* ob
   RunOptions suites_only = run;
   suites_only.products = false;
   const auto chosen = detail::chosen_suites(policy, suites_only);
+  std::vector<const CommandSpec*> commands;  // product commands, paired round by round too (command_runner.hpp)
+  for (const CommandSpec* c : detail::chosen_commands(policy, run)) {
+    if (detail::command_selected(*c, run.filter)) commands.push_back(c);
+  }
   // Pairs need more rounds than unpaired repetitions: with 10 pairs the
   // signed-rank test's smallest p is 0.002, which the false discovery rate
   // control over a few dozen benchmarks pushes above alpha (measured: nothing
@@ -170,8 +175,8 @@ RunBundle run_ab(const Policy& policy, const AbOptions& options, RunObserver* ob
                              "or check the directory",
                              side, dir.string(), looked));
   };
-  if (base_present == 0) throw none_found("base", options.base_build_dir);
-  if (head_present == 0) throw none_found("head", run.build_dir);
+  if (base_present == 0 && !chosen.empty()) throw none_found("base", options.base_build_dir);
+  if (head_present == 0 && !chosen.empty()) throw none_found("head", run.build_dir);
 
   const std::uint32_t seed = options.seed ? *options.seed : std::random_device{}();
   std::mt19937 rng(seed);
@@ -234,7 +239,7 @@ RunBundle run_ab(const Policy& policy, const AbOptions& options, RunObserver* ob
   std::erase_if(entries, [](const AbEntry& e) { return e.spec == nullptr; });
   // A shard may hold no benchmark of any suite (more shards than
   // benchmarks); it is still one of the n parts that gate merge expects.
-  if (entries.empty() && !run.shard) {
+  if (entries.empty() && commands.empty() && !run.shard) {
     throw Error(fmt::format("running an a/b pair: no benchmark of any suite matches the filter '{}'", run.filter));
   }
 
@@ -295,6 +300,11 @@ RunBundle run_ab(const Policy& policy, const AbOptions& options, RunObserver* ob
     }
   }
 
+  detail::CommandPairs pairs;
+  if (!commands.empty()) {
+    pairs = detail::run_commands_ab(commands, rounds, options.base_build_dir, run, work, observer, steps, steps + 1, rng);
+  }
+
   AbRun ab;
   ab.base_build_dir = options.base_build_dir.string();
   ab.head_build_dir = run.build_dir.string();
@@ -305,6 +315,9 @@ RunBundle run_ab(const Policy& policy, const AbOptions& options, RunObserver* ob
     if (e.base.present) ab.base_suites.push_back(std::move(e.base.suite));
     bundle.suites.push_back(std::move(e.head.suite));
   }
+  for (auto& s : pairs.head) bundle.suites.push_back(std::move(s));
+  for (auto& s : pairs.base) ab.base_suites.push_back(std::move(s));
+  ab.first.merge(pairs.first);
   bundle.ab = std::move(ab);
   detail::stamp(bundle, run);
   bundle.shard = run.shard;

@@ -390,8 +390,15 @@ ProcessResult run_process(const ProcessSpec& spec) {
   Pipe exec_status = make_pipe();  // carries errno when execve fails; EOF on success
   Pipe report = make_pipe();       // the guard's reports: the child's pid, then how it ended
   Pipe lifeline = make_pipe();     // held by the gate alone: EOF tells the guard that the gate is gone
-  Fd devnull(::open("/dev/null", O_RDONLY | O_CLOEXEC));
-  if (devnull.get() < 0) throw Error(fmt::format("starting '{}': cannot open /dev/null: {}", spec.argv[0], errno_text(errno)));
+  const std::string stdin_path = spec.stdin_file.empty() ? std::string("/dev/null") : spec.stdin_file.string();
+  Fd devnull(::open(stdin_path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (devnull.get() < 0) {
+    if (spec.stdin_file.empty()) {
+      throw Error(fmt::format("starting '{}': cannot open /dev/null: {}", spec.argv[0], errno_text(errno)));
+    }
+    result.start_error = fmt::format("cannot open its stdin '{}': {}", stdin_path, errno_text(errno));
+    return result;
+  }
 
   ChildSetup child;
   child.program = program->c_str();

@@ -18,6 +18,8 @@ namespace gate::detail {
 struct ProcessSpec {
   std::vector<std::string> argv;  ///< argv[0] is the program: a path, or a name looked up in PATH
   std::filesystem::path cwd;      ///< empty: the gate's own working directory
+  /// A file read as the child's stdin; empty: /dev/null.
+  std::filesystem::path stdin_file;
   /// The child's whole environment ("NAME=value"); unset: the gate's own.
   std::optional<std::vector<std::string>> env;
   /// The whole run. On expiry the child's process group gets SIGTERM, then
@@ -67,7 +69,8 @@ struct ProcessResult {
   [[nodiscard]] std::string describe(std::chrono::nanoseconds timeout) const;
 };
 
-/// Runs the child in a process group of its own, stdin from /dev/null,
+/// Runs the child in a process group of its own, stdin from /dev/null (or
+/// spec.stdin_file),
 /// stdout and stderr into pipes, and waits for it. The child runs under a
 /// guard process, its subreaper (PR_SET_CHILD_SUBREAPER): when the child
 /// ends or is killed, its group and every descendant still alive — even one

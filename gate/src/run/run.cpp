@@ -1,7 +1,8 @@
 // gate/src/run/run.cpp — `gate run`'s library side: runs each suite binary of
-// the policy (timed, and under callgrind when asked), measures its size, and
-// gathers everything, failures included, into one run bundle. Same-job A/B
-// runs are in ab_run.cpp, one suite's passes in suite_runner.cpp.
+// the policy (timed, and under callgrind when asked), times its product
+// commands, measures its sizes, and gathers everything, failures included,
+// into one run bundle. Same-job A/B runs are in ab_run.cpp, one suite's
+// passes in suite_runner.cpp, the commands in command_runner.cpp.
 #include "gate/run/run.hpp"
 
 #include <ctime>
@@ -10,6 +11,7 @@
 
 #include "gate/error.hpp"
 #include "gate/store/runner.hpp"
+#include "run/command_runner.hpp"
 #include "run/run_setup.hpp"
 #include "run/suite_runner.hpp"
 
@@ -55,11 +57,25 @@ RunBundle run_suites(const Policy& policy, const RunOptions& options, RunObserve
   RunBundle bundle;
   bundle.time = iso8601_utc(std::chrono::system_clock::now());
   WorkDir work;
+  // Commands are timed whole: a filter runs those it selects a benchmark
+  // of; a shard, those whose name falls in it.
+  std::vector<const CommandSpec*> commands;
+  for (const CommandSpec* c : detail::chosen_commands(policy, options)) {
+    if (options.shard && !in_shard(c->name, *options.shard)) continue;
+    if (!detail::command_selected(*c, options.filter)) continue;
+    commands.push_back(c);
+  }
+  const std::size_t steps = chosen.size() + (commands.empty() ? 0 : 1);
   SuiteRunner runner(options, repetitions, valgrind, work, observer);
   for (std::size_t i = 0; i < chosen.size(); ++i) {
-    if (auto suite = runner.run(*chosen[i], i, chosen.size())) bundle.suites.push_back(std::move(*suite));
+    if (auto suite = runner.run(*chosen[i], i, steps)) bundle.suites.push_back(std::move(*suite));
   }
-  const bool measured_benchmarks = !bundle.suites.empty();
+  const bool measured_benchmarks = !bundle.suites.empty() || !commands.empty();
+  if (!commands.empty()) {
+    for (Suite& s : detail::run_commands(commands, options.repetitions, options, work, observer, chosen.size(), steps)) {
+      bundle.suites.push_back(std::move(s));
+    }
+  }
   for (const BinarySpec* spec : products) bundle.suites.push_back(runner.product(*spec));
 
   // A shard may hold no benchmark of any suite (more shards than

@@ -17,7 +17,7 @@ namespace gate::detail {
 
 std::vector<const SuiteSpec*> chosen_suites(const Policy& policy, const RunOptions& options) {
   const std::string where = policy.source.empty() ? std::string("the built-in policy") : "'" + policy.source + "'";
-  if (policy.suites.empty() && (policy.binaries.empty() || !options.products)) {
+  if (policy.suites.empty() && policy.commands.empty() && (policy.binaries.empty() || !options.products)) {
     throw Error(fmt::format("running suites: the policy {} names no suites — add a \"suites\" list to it", where));
   }
   std::vector<const SuiteSpec*> chosen;
@@ -31,9 +31,11 @@ std::vector<const SuiteSpec*> chosen_suites(const Policy& policy, const RunOptio
     }
   }
   for (const auto& name : options.suites) {
-    if (policy.find_suite(name) == nullptr && (!options.products || policy.find_binary(name) == nullptr)) {
+    if (policy.find_suite(name) == nullptr && policy.find_command(name) == nullptr &&
+        (!options.products || policy.find_binary(name) == nullptr)) {
       std::string names;
       for (const auto& s : policy.suites) names += (names.empty() ? "" : ", ") + s.name;
+      for (const auto& c : policy.commands) names += (names.empty() ? "" : ", ") + c.name + " (command)";
       if (options.products) {
         for (const auto& b : policy.binaries) names += (names.empty() ? "" : ", ") + b.name + " (product binary)";
       }
@@ -48,6 +50,18 @@ std::vector<const BinarySpec*> chosen_binaries(const Policy& policy, const RunOp
   std::vector<const BinarySpec*> chosen;
   if (!options.products) return chosen;
   for (const auto& spec : policy.binaries) {
+    if (options.suites.empty() ||
+        std::find(options.suites.begin(), options.suites.end(), spec.name) != options.suites.end()) {
+      chosen.push_back(&spec);
+    }
+  }
+  return chosen;
+}
+
+std::vector<const CommandSpec*> chosen_commands(const Policy& policy, const RunOptions& options) {
+  std::vector<const CommandSpec*> chosen;
+  if (!options.timed) return chosen;  // commands are timed; callgrind does not run them
+  for (const auto& spec : policy.commands) {
     if (options.suites.empty() ||
         std::find(options.suites.begin(), options.suites.end(), spec.name) != options.suites.end()) {
       chosen.push_back(&spec);

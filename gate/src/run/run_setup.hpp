@@ -23,6 +23,10 @@ namespace gate::detail {
 /// all, or those named in options.suites.
 [[nodiscard]] std::vector<const BinarySpec*> chosen_binaries(const Policy& policy, const RunOptions& options);
 
+/// The product commands to time: none without options.timed, else all, or
+/// those named in options.suites.
+[[nodiscard]] std::vector<const CommandSpec*> chosen_commands(const Policy& policy, const RunOptions& options);
+
 /// Repetitions per benchmark (see RunOptions::repetitions); throws
 /// gate::Error for too few, notices weakened tests through `observer`.
 [[nodiscard]] int choose_repetitions(const Policy& policy, const RunOptions& options, RunObserver* observer);

@@ -110,7 +110,7 @@ Comparison confirm_suspects(Comparison first, const ConfirmOptions& options) {
   std::set<std::string> families;  // complexity suspects: every instance re-runs, to fit the class again
   for (std::size_t i : suspects) {
     const Verdict& v = first.verdicts[i];
-    if (first.policy.find_suite(v.suite) == nullptr) {
+    if (first.policy.find_suite(v.suite) == nullptr && first.policy.find_command(v.suite) == nullptr) {
       throw Error(fmt::format("confirming the suspected regression of '{}': the policy {} does not name suite '{}', "
                               "so its binary is unknown — pass --policy naming it",
                               v.name, first.policy.source.empty() ? "(built-in defaults)" : "'" + first.policy.source + "'",

@@ -83,6 +83,14 @@ struct BinarySize {
   std::string text_hash;  ///< hex hash of the code (.text) — equal hashes mean unchanged code
 };
 
+/// A product command the policy names ("commands"): what ran, and the exit
+/// status every one of its runs had. A comparison fails when the contender's
+/// status differs from the baseline's.
+struct CommandRun {
+  std::vector<std::string> argv;  ///< as the policy wrote it (run[0] before it was resolved)
+  int exit_code = 0;              ///< 0 to 255
+};
+
 /// One benchmark binary's results: what `gate run` recorded for it, or one
 /// Google Benchmark JSON file.
 struct Suite {
@@ -94,6 +102,9 @@ struct Suite {
   /// A product binary the policy names ("binaries"), not a benchmark
   /// binary: only its size was measured; it has no benchmarks.
   bool product = false;
+  /// Set for a product command the policy names ("commands"): its
+  /// benchmarks "<name>/cold" and "<name>/warm" time the command's runs.
+  std::optional<CommandRun> command;
   /// The suite could not be measured (crashed, timed out, printed invalid
   /// JSON): what happened and the tail of its stderr. Never dropped.
   std::optional<std::string> failure;

@@ -41,6 +41,27 @@ struct BinarySpec {
   std::string binary;  ///< path as written; resolved against the build directory like a suite's
 };
 
+/// A product command that `gate run` times like a benchmark ("commands"):
+/// its start-up and whole run, cold and warm. Its results are a suite named
+/// `name` with the benchmarks "<name>/cold" and "<name>/warm" (real_time:
+/// wall, cpu_time: user + system, peak_rss), one sample per round.
+struct CommandSpec {
+  std::string name;              ///< the suite's name; shares the suites' and product binaries' names: [A-Za-z0-9._-]
+  std::vector<std::string> run;  ///< argv: run[0] relative to the build directory, absolute, or a bare name found in PATH
+  int runs = 10;                 ///< rounds: samples of each benchmark, at least 1
+  /// Runs per round between the cold and the warm run, not recorded: they
+  /// bring the caches to the state a repeated use sees.
+  int warmup = 1;
+  std::chrono::nanoseconds timeout{60'000'000'000};  ///< one run of the command
+  /// The exit status every run must have; unset: the first run's.
+  std::optional<int> expect_exit;
+  /// Given on stdin ("stdin": a line or a list of lines, each followed by
+  /// a newline here); else stdin_file; else /dev/null.
+  std::optional<std::string> stdin_text;
+  std::optional<std::string> stdin_file;  ///< a file given on stdin ("stdin_file"), relative to the working directory
+  std::string origin;                     ///< where it was set: "gate.json:40:5"
+};
+
 /// A metric derived from two benchmarks of one suite ("derived"): the ratio
 /// of one benchmark's samples of a metric to another's, repetition by
 /// repetition (round by round in a same-job A/B run) — a cache's speedup
@@ -166,6 +187,7 @@ struct Policy {
   std::vector<SuiteSpec> suites;  ///< in file order
   std::vector<BinarySpec> binaries;  ///< product binaries ("binaries"), in file order
   std::vector<DerivedSpec> derived;  ///< derived metrics ("derived"), in file order
+  std::vector<CommandSpec> commands;  ///< product commands timed by `gate run` ("commands"), in file order
 
   /// The rules for one benchmark of one suite: defaults, then every rule
   /// whose globs match, in file order. Cheap: globs are compiled once, no
@@ -187,6 +209,9 @@ struct Policy {
 
   /// The product binary of that name, or nullptr.
   [[nodiscard]] const BinarySpec* find_binary(std::string_view name) const;
+
+  /// The command of that name, or nullptr.
+  [[nodiscard]] const CommandSpec* find_command(std::string_view name) const;
 
   /// How many rules the policy holds.
   [[nodiscard]] std::size_t rule_count() const;
