@@ -160,7 +160,15 @@ BOOST_AUTO_TEST_CASE(gate_run_instrument_keeps_profiles_that_explain_a_slower_bu
   // it leads both sections (inclusive: before the callers that only pass its growth on).
   BOOST_TEST(contains(first_row_after(r.out, "self Ir"), "BM_Sum(benchmark::State&)"), r.out);
   BOOST_TEST(contains(first_row_after(r.out, "inclusive Ir"), "BM_Sum(benchmark::State&)"), r.out);
-  BOOST_TEST(contains(r.out, "(+11"), r.out);  // about 2.2 times the instructions
+  // About 2.2 times the instructions in a release build (the sanitizer
+  // presets build the test programs at -O2: about 2.8 times).
+  const auto at = r.out.find("Ir per iteration: ");
+  BOOST_TEST_REQUIRE(at != std::string::npos, r.out);
+  const auto open = r.out.find("(+", at);
+  BOOST_TEST_REQUIRE(open != std::string::npos, r.out);
+  const double growth = std::stod(r.out.substr(open + 2));
+  BOOST_TEST(growth > 80.0, r.out);
+  BOOST_TEST(growth < 250.0, r.out);
   // BM_Sum/64 runs the same loop in both builds: less than 1% moved.
   auto same = run_gate({"explain", (dir / "base.json").string(), (dir / "head.json").string(), "--benchmark",
                         "BM_Sum/64", "--top", "1"});

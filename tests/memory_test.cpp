@@ -4,6 +4,7 @@
 // /proc/self/clear_refs), and policy targets on peak_rss fail when exceeded.
 #include <boost/test/unit_test.hpp>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -47,6 +48,11 @@ std::string policy_with(const TempDir& dir, const json& rules) {
 
 }  // namespace
 
+// Under the address sanitizer (the asan preset builds the harness, and so
+// this suite, with it) freed memory waits in the sanitizer's quarantine and
+// its shadow memory is resident too: lower bounds hold, upper bounds do not.
+constexpr bool k_sanitized = GATE_SANITIZED;
+
 BOOST_AUTO_TEST_SUITE(memory)
 
 BOOST_AUTO_TEST_CASE(a_suite_that_makes_64_mib_resident_shows_a_peak_rss_of_at_least_that) {
@@ -60,7 +66,7 @@ BOOST_AUTO_TEST_CASE(a_suite_that_makes_64_mib_resident_shows_a_peak_rss_of_at_l
   const auto process = samples(suite, "(process)", "peak_rss");
   BOOST_TEST_REQUIRE(process.size() == 1u, suite.dump());
   BOOST_TEST(process[0] >= k_64_mib);
-  BOOST_TEST(process[0] < 4 * k_64_mib);
+  if (!k_sanitized) BOOST_TEST(process[0] < 4 * k_64_mib);
   const json* entry = find_benchmark(suite, "(process)");
   BOOST_TEST((*entry)["metrics"]["peak_rss"]["unit"] == "B");
 
@@ -87,8 +93,12 @@ BOOST_AUTO_TEST_CASE(a_suite_that_makes_64_mib_resident_shows_a_peak_rss_of_at_l
   if (results["context"].value("peak_rss", "").rfind("per benchmark", 0) == 0) {
     BOOST_TEST_REQUIRE(results["benchmarks"].size() == 2u);
     BOOST_TEST(results["benchmarks"][0]["peak_rss"].get<double>() >= k_64_mib);
-    BOOST_TEST(results["benchmarks"][1]["peak_rss"].get<double>() < k_64_mib / 2);
-    BOOST_TEST(results["benchmarks"][1]["steady_rss"].get<double>() < k_64_mib / 2);
+    if (k_sanitized) {
+      BOOST_TEST_MESSAGE("sanitized build: the small benchmark's resident memory is not bounded here");
+    } else {
+      BOOST_TEST(results["benchmarks"][1]["peak_rss"].get<double>() < k_64_mib / 2);
+      BOOST_TEST(results["benchmarks"][1]["steady_rss"].get<double>() < k_64_mib / 2);
+    }
   } else {
     BOOST_TEST(contains(direct.err, "note: no peak_rss per benchmark: "), direct.err);
     BOOST_TEST(!results["benchmarks"][0].contains("peak_rss"));
@@ -148,7 +158,11 @@ BOOST_AUTO_TEST_CASE(a_target_on_one_benchmarks_peak_rss_fails_when_exceeded) {
   }
   std::string names;
   for (const auto& m : missed) names += m + "; ";
-  BOOST_TEST(missed == std::vector<std::string>{"BM_Alloc64MiB/iterations:2"}, names);
+  if (k_sanitized) {
+    BOOST_TEST(std::find(missed.begin(), missed.end(), "BM_Alloc64MiB/iterations:2") != missed.end(), names);
+  } else {
+    BOOST_TEST(missed == std::vector<std::string>{"BM_Alloc64MiB/iterations:2"}, names);
+  }
 }
 
 BOOST_AUTO_TEST_SUITE_END()
