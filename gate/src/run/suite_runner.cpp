@@ -186,26 +186,16 @@ std::optional<Suite> SuiteRunner::run(const SuiteSpec& spec, std::size_t index, 
   }
   Listed listed = listing.names;
   if (m_options.shard) {
-    // The shard's benchmarks by their exact names: Google Benchmark's filter
-    // is a regular expression, so every name is escaped and anchored.
     std::vector<std::string> in_this;
-    std::string alternatives;
     for (const auto& name : *listed) {
-      if (!in_shard(name, *m_options.shard)) continue;
-      std::string escaped;
-      for (const char c : name) {
-        if (std::string_view("\\^$.|?*+()[]{}").find(c) != std::string_view::npos) escaped += '\\';
-        escaped += c;
-      }
-      alternatives += (in_this.empty() ? "" : "|") + escaped;
-      in_this.push_back(name);
+      if (in_shard(name, *m_options.shard)) in_this.push_back(name);
     }
     if (in_this.empty()) {
       notice(fmt::format("suite '{}': none of its benchmarks falls in shard {}; not run", spec.name,
                          to_string(*m_options.shard)));
       return std::nullopt;
     }
-    m_suite_filter = "^(" + alternatives + ")$";
+    only(in_this);
     listed = std::move(in_this);
   }
   if (listed && listed->empty() && !m_options.filter.empty()) {
@@ -289,6 +279,20 @@ SuiteRunner::Listing SuiteRunner::list(const SuiteSpec& spec, const std::filesys
     out.names = listed_names(r.out);
   }
   return out;
+}
+
+void SuiteRunner::only(const std::vector<std::string>& names) {
+  // Google Benchmark's filter is a regular expression: every name is
+  // escaped, and the alternatives anchored.
+  m_suite_filter.clear();
+  for (const auto& name : names) {
+    m_suite_filter += m_suite_filter.empty() ? "^(" : "|";
+    for (const char c : name) {
+      if (std::string_view("\\^$.|?*+()[]{}").find(c) != std::string_view::npos) m_suite_filter += '\\';
+      m_suite_filter += c;
+    }
+  }
+  if (!m_suite_filter.empty()) m_suite_filter += ")$";
 }
 
 std::vector<std::string> SuiteRunner::command(const std::filesystem::path& binary, const SuiteSpec& spec,
@@ -384,7 +388,7 @@ SuiteRunner::TimedRun SuiteRunner::timed_run(const SuiteSpec& spec, const std::s
                                   names);
       }
     }
-    add_process_benchmark(measured, r, !m_options.filter.empty() || m_options.shard.has_value());
+    add_process_benchmark(measured, r, !m_options.filter.empty() || !m_suite_filter.empty());
     out.measured = std::move(measured);
   }
   if (what.empty()) what = bad_results;

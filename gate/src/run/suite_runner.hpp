@@ -95,6 +95,10 @@ class SuiteRunner {
   /// that hangs fails the suite.
   Listing list(const SuiteSpec& spec, const std::filesystem::path& binary, std::chrono::nanoseconds timeout);
 
+  /// The runs that follow measure only the benchmarks of these exact names
+  /// (an A/B pair of one benchmark); empty: the suite as the options filter it.
+  void only(const std::vector<std::string>& names);
+
   /// The subfolder of RunOptions::profiles_dir the next callgrind passes
   /// keep their profiles in ("base", "head" in A/B runs; empty: none).
   void set_profile_side(std::string side) { m_profile_side = std::move(side); }
@@ -152,8 +156,8 @@ class SuiteRunner {
   std::size_t m_index = 0;
   std::size_t m_count = 0;
   std::string m_profile_side;
-  /// The filter of the suite being run when a shard replaces the user's
-  /// (which the listing already applied); empty: RunOptions::filter.
+  /// The filter of the suite being run when a shard or only() replaces the
+  /// user's (which the listing already applied); empty: RunOptions::filter.
   std::string m_suite_filter;
   double m_calibration;  ///< measured time per estimated second
   double m_actual_total = 0;
