@@ -187,7 +187,8 @@ BOOST_AUTO_TEST_CASE(run_ab_then_compare_catches_the_slower_build_and_passes_the
   // The table says how it judged.
   auto table = run_gate({"compare", (dir / "ab.json").string(), "--policy", (dir / "gate.json").string()});
   BOOST_TEST(contains(table.out, "statistics: noisy metrics: median ratio head/base of the same-job a/b pairs (10 "
-                                 "rounds, base and head builds interleaved), one-sided Wilcoxon signed-rank test"),
+                                 "rounds, base and head builds interleaved benchmark by benchmark), one-sided "
+                                 "Wilcoxon signed-rank test"),
              table.out);
   BOOST_TEST(!contains(table.out, "Mann-Whitney"), table.out);
 
@@ -199,6 +200,62 @@ BOOST_AUTO_TEST_CASE(run_ab_then_compare_catches_the_slower_build_and_passes_the
   auto aa = run_gate({"compare", (dir / "aa.json").string(), "--policy", (dir / "gate.json").string(), "--format",
                       "json"});
   BOOST_TEST(aa.exit_code == 0, aa.out);
+}
+
+// Paired benchmark by benchmark (the default), every benchmark still gets a
+// sample in every round from both builds, the complexity family runs
+// together and is fitted in every round, and the bundle and the report say
+// how the pairs were made; --pair suite runs whole suites.
+BOOST_AUTO_TEST_CASE(pairs_are_made_benchmark_by_benchmark_unless_asked_for_suites) {
+  TempDir dir;
+  write_file(dir / "gate.json", R"({"suites": [{"name": "pairs", "binary": "bench", "timeout": "60s"}]})");
+  fs::path base = build(dir, "base", programs::pair_bench);
+  fs::path head = build(dir, "head", programs::pair_bench);
+  auto run = run_gate({"run", "--policy", (dir / "gate.json").string(), "--ab", base.string(), head.string(),
+                       "--repetitions", "4", "--seed", "7", "--out", (dir / "ab.json").string()});
+  BOOST_REQUIRE_MESSAGE(run.exit_code == 0, run.err);
+  // Rounds after the first run one benchmark (or the family) at a time.
+  // (MinTime in the program puts "/min_time:0.002" into every name, and into
+  // the family's name that Google Benchmark gives the complexity fit.)
+  BOOST_TEST(contains(run.err, "pairs: base, round 2/4, BM_Mix/min_time:0.002 (timing)"), run.err);
+  BOOST_TEST(contains(run.err, "pairs: head, round 3/4, BM_Scan/64/min_time:0.002 and 3 more"), run.err);
+  BOOST_TEST(!contains(run.err, "round 2/4, BM_Scan/256"), run.err);
+  json bundle = json::parse(read_file(dir / "ab.json"));
+  BOOST_TEST(bundle["ab"]["pairing"] == "benchmark");
+  BOOST_TEST(bundle["ab"]["first"]["pairs"].get<std::string>().size() == 4u);
+  for (const json* side : {&bundle["suites"][0], &bundle["ab"]["base_suites"][0]}) {
+    std::vector<std::string> names;
+    for (const auto& b : (*side)["benchmarks"]) {
+      const std::string name = b["name"];
+      names.push_back(name);
+      if (name == "(process)") continue;
+      BOOST_TEST(b["metrics"]["cpu_time"]["rounds"] == json({1, 2, 3, 4}), name << ": " << b["metrics"]["cpu_time"]);
+    }
+    std::sort(names.begin(), names.end());
+    const std::vector<std::string> expected = {
+        "(process)",                      "BM_Mix/min_time:0.002",        "BM_Scan/1024/min_time:0.002",
+        "BM_Scan/256/min_time:0.002",     "BM_Scan/4096/min_time:0.002",  "BM_Scan/64/min_time:0.002",
+        "BM_Twice/min_time:0.002"};
+    BOOST_TEST(names == expected, boost::test_tools::per_element());
+    std::vector<int> fitted;
+    for (const auto& fit : (*side)["complexity"]) fitted.push_back(fit["round"].get<int>());
+    BOOST_TEST(fitted == (std::vector<int>{1, 2, 3, 4}), (*side)["complexity"]);
+  }
+  auto table = run_gate({"compare", (dir / "ab.json").string(), "--policy", (dir / "gate.json").string()});
+  BOOST_TEST(contains(table.out, "(4 rounds, base and head builds interleaved benchmark by benchmark)"), table.out);
+
+  auto whole = run_gate({"run", "--policy", (dir / "gate.json").string(), "--ab", base.string(), head.string(),
+                         "--repetitions", "3", "--pair", "suite", "--out", (dir / "suite.json").string()});
+  BOOST_REQUIRE_MESSAGE(whole.exit_code == 0, whole.err);
+  BOOST_TEST(!contains(whole.err, "round 2/3, BM_"), whole.err);
+  json by_suite = json::parse(read_file(dir / "suite.json"));
+  BOOST_TEST(by_suite["ab"]["pairing"] == "suite");
+  auto suite_table = run_gate({"compare", (dir / "suite.json").string(), "--policy", (dir / "gate.json").string()});
+  BOOST_TEST(contains(suite_table.out, "(3 rounds, base and head builds interleaved suite by suite)"), suite_table.out);
+
+  auto bad = run_gate({"run", "--policy", (dir / "gate.json").string(), "--ab", base.string(), head.string(),
+                       "--pair", "round"});
+  BOOST_TEST(bad.exit_code == 2, bad.err);
 }
 
 BOOST_AUTO_TEST_CASE(run_ab_usage_errors_exit_2_with_one_line) {

@@ -40,6 +40,7 @@ struct RunArgs {
   std::optional<std::string> runner;
   std::vector<std::string> ab;  // BASE_BUILD_DIR HEAD_BUILD_DIR
   std::optional<std::uint32_t> seed;
+  std::string pair = "benchmark";  // with --ab: what each build runs back to back
   std::string shard;  // i/n
 };
 
@@ -79,6 +80,7 @@ int run_run(const RunArgs& a) {
     ab.run.build_dir = a.ab[1];
     ab.base_build_dir = a.ab[0];
     ab.seed = a.seed;
+    ab.pairing = a.pair == "suite" ? AbPairing::suite : AbPairing::benchmark;
     bundle = run_ab(policy, ab, progress.get());
   }
   write_file_atomically(out, write_bundle(bundle));
@@ -132,6 +134,11 @@ void add_run(CLI::App& app, Action& action) {
                   "builds; join the n bundles with gate merge")
       ->type_name("I/N");
   cmd->add_option("--seed", args->seed, "with --ab: seed of the schedule (suite order, which build starts), to replay it")
+      ->needs(ab);
+  cmd->add_option("--pair", args->pair,
+                  "with --ab: what each build runs back to back in a round — benchmark (default: each benchmark, a "
+                  "complexity family together, after a first round of whole suites) or suite")
+      ->check(CLI::IsMember({"benchmark", "suite"}))
       ->needs(ab);
   cmd->callback([args, &action] { action = [args] { return run_run(*args); }; });
 }

@@ -516,6 +516,14 @@ AbRun Parser::ab() {
       std::uint64_t seed = uint64(key);
       if (seed > UINT32_MAX) m_r.fail_at(v, "'seed' is beyond 32 bits");
       ab.seed = static_cast<std::uint32_t>(seed);
+    } else if (key == "pairing") {
+      std::size_t v = m_r.value_offset();
+      const std::string pairing = text(key);
+      if (pairing == "benchmark") {
+        ab.pairing = AbPairing::benchmark;
+      } else if (pairing != "suite") {
+        m_r.fail_at(v, "'pairing' is neither \"suite\" nor \"benchmark\"");
+      }
     } else if (key == "first") {
       expect(JsonType::object, key);
       members([&](const std::string& suite_name, std::size_t name_at) {

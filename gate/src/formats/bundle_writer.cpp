@@ -284,6 +284,7 @@ void write_ab(Writer& w, const AbRun& ab, int depth) {
   o.string("head_build_dir", ab.head_build_dir);
   o.integer("rounds", ab.rounds);
   o.integer("seed", ab.seed);
+  o.string("pairing", to_string(ab.pairing));
   {
     ObjectOut first(o.key("first"), depth + 1, !ab.first.empty());
     for (const auto& [suite, letters] : ab.first) first.string(suite, letters);

@@ -19,4 +19,8 @@ Metric* Benchmark::metric(std::string_view metric_name) { return find_named(metr
 const Benchmark* Suite::find(std::string_view benchmark_name) const { return find_named(benchmarks, benchmark_name); }
 const Suite* RunBundle::find(std::string_view suite_name) const { return find_named(suites, suite_name); }
 
+std::string_view to_string(AbPairing pairing) {
+  return pairing == AbPairing::benchmark ? "benchmark" : "suite";
+}
+
 }  // namespace gate

@@ -93,7 +93,10 @@ std::string render_json(const Comparison& c) {
   j["exit_code"] = c.exit_code();
   j["method"] = c.method == Method::paired ? "paired" : "unpaired";
   if (c.ab) {
-    j["ab"] = {{"rounds", c.ab->rounds}, {"base_build", c.ab->base_build_dir}, {"head_build", c.ab->head_build_dir}};
+    j["ab"] = {{"rounds", c.ab->rounds},
+               {"base_build", c.ab->base_build_dir},
+               {"head_build", c.ab->head_build_dir},
+               {"pairing", to_string(c.ab->pairing)}};
   } else {
     j["ab"] = nullptr;
   }

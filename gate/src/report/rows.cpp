@@ -22,7 +22,10 @@ std::string statistics_fact(const Comparison& c) {
   std::string noisy;
   if (c.method == Method::paired) {
     noisy = "median ratio head/base of the same-job a/b pairs";
-    if (c.ab) noisy += fmt::format(" ({} rounds, base and head builds interleaved)", c.ab->rounds);
+    if (c.ab) {
+      noisy += fmt::format(" ({} rounds, base and head builds interleaved {})", c.ab->rounds,
+                           c.ab->pairing == AbPairing::benchmark ? "benchmark by benchmark" : "suite by suite");
+    }
     noisy += ", one-sided Wilcoxon signed-rank test of log(head / allowed) against the limit";
   } else {
     const bool welch = std::any_of(c.verdicts.begin(), c.verdicts.end(), [](const Verdict& v) { return v.test == Test::welch; });

@@ -3,8 +3,10 @@
 // samples tagged with it, both sides in one bundle.
 #include <algorithm>
 #include <array>
+#include <map>
 #include <numeric>
 #include <random>
+#include <string_view>
 #include <system_error>
 
 #include <fmt/core.h>
@@ -42,12 +44,93 @@ struct AbEntry {
   bool base_starts = true;  ///< the side that runs first in odd rounds
   std::string first;    ///< 'b' or 'h' per round run
   std::string filter;   ///< a shard's filter of this suite; empty: the run's
+  /// Paired benchmark by benchmark: what each build runs back to back in
+  /// the rounds after the first (which runs the whole suite); empty: the
+  /// whole suite in every round.
+  std::vector<std::vector<std::string>> units;
 };
 
 /// Keeps of `listed` the names in `part` (a shard's, sorted).
 void keep_only(detail::Listed& listed, const std::vector<std::string>& part) {
   if (!listed) return;
   std::erase_if(*listed, [&](const std::string& name) { return !std::binary_search(part.begin(), part.end(), name); });
+}
+
+/// The family a benchmark instance belongs to, as Google Benchmark names
+/// the complexity fit of a family: the instance's name without its
+/// arguments ("BM_Scan/64/min_time:0.002" → "BM_Scan/min_time:0.002";
+/// named arguments "size:64" go too, the benchmark's own settings stay).
+std::string family_of(const std::string& instance) {
+  static constexpr std::array<std::string_view, 8> k_settings = {
+      "min_time", "min_warmup_time", "iterations", "repeats", "threads", "real_time", "manual_time", "process_time"};
+  auto is_number = [](std::string_view s) {
+    if (s.starts_with('-')) s.remove_prefix(1);
+    return !s.empty() && s.find_first_not_of("0123456789") == std::string_view::npos;
+  };
+  std::string family;
+  std::size_t at = 0;
+  for (bool first = true; at <= instance.size(); first = false) {
+    std::size_t slash = instance.find('/', at);
+    if (slash == std::string::npos) slash = instance.size();
+    const std::string_view segment = std::string_view(instance).substr(at, slash - at);
+    const std::size_t colon = segment.find(':');
+    const bool argument = !first && (is_number(segment) || (colon != std::string_view::npos &&
+                                                            is_number(segment.substr(colon + 1)) &&
+                                                            std::find(k_settings.begin(), k_settings.end(),
+                                                                      segment.substr(0, colon)) == k_settings.end()));
+    if (!argument) family += (first ? "" : "/") + std::string(segment);
+    at = slash + 1;
+  }
+  return family;
+}
+
+/// The units of an A/B round paired benchmark by benchmark, from the first
+/// round, which ran the whole suite: every benchmark alone, except the
+/// instances of a family Google Benchmark fitted a complexity class to,
+/// which run together so that every round fits the class again. Both
+/// builds' listings are needed: without them, the suite stays whole.
+std::vector<std::vector<std::string>> benchmark_units(const AbEntry& e) {
+  if (!e.head.listed || (e.base.present && !e.base.listed)) return {};
+  std::vector<std::string> names = *e.head.listed;  // then what only the base build lists
+  if (e.base.present) {
+    for (const auto& n : *e.base.listed) {
+      if (std::find(names.begin(), names.end(), n) == names.end()) names.push_back(n);
+    }
+  }
+  std::vector<std::string> families;
+  for (const Suite* s : {&e.head.suite, &e.base.suite}) {
+    for (const auto& fit : s->complexity) families.push_back(fit.family);
+  }
+  std::vector<std::vector<std::string>> units;
+  std::map<std::string, std::size_t> family_unit;
+  for (const auto& name : names) {
+    auto family = std::find(families.begin(), families.end(), family_of(name));
+    if (family == families.end()) {
+      units.push_back({name});
+      continue;
+    }
+    auto [it, fresh] = family_unit.try_emplace(*family, units.size());
+    if (fresh) units.emplace_back();
+    units[it->second].push_back(name);
+  }
+  return units;
+}
+
+/// The names of `unit` that `side` lists, in the unit's order.
+std::vector<std::string> listed_of(const std::vector<std::string>& unit, const AbSide& side) {
+  std::vector<std::string> out;
+  for (const auto& n : unit) {
+    if (side.listed && std::find(side.listed->begin(), side.listed->end(), n) != side.listed->end()) out.push_back(n);
+  }
+  return out;
+}
+
+/// How a unit is named in progress displays: its benchmark, or its family's
+/// first instance and how many run with it.
+std::string unit_label(const std::vector<std::string>& unit) {
+  if (unit.empty()) return {};
+  if (unit.size() == 1) return ", " + unit.front();
+  return fmt::format(", {} and {} more", unit.front(), unit.size() - 1);
 }
 
 
@@ -245,18 +328,35 @@ RunBundle run_ab(const Policy& policy, const AbOptions& options, RunObserver* ob
 
   // The schedule: in every round the suites in a fresh random order, and for
   // each suite both builds back to back, so that whatever the machine does
-  // during those seconds it does to both halves of the pair. Which build goes
-  // first alternates from round to round (starting at random per suite), so
-  // that a warm cache or a frequency step after the first run favours each
-  // build equally often.
+  // during those seconds it does to both halves of the pair. Paired by
+  // benchmark (the default), the first round runs each suite whole, and the
+  // later rounds each benchmark (a complexity family together) from both
+  // builds back to back, in a fresh random order: the two runs of a pair are
+  // then a fraction of a second apart instead of a suite's run time. Which
+  // build goes first alternates from round to round (starting at random per
+  // suite), so that a warm cache or a frequency step after the first run
+  // favours each build equally often.
   auto runs = [](const AbSide& side) { return side.present && !(side.listed && side.listed->empty()); };
-  std::size_t steps = 0;
-  for (const auto& e : entries) {
-    if (e.active) steps += static_cast<std::size_t>(rounds) * ((runs(e.base) ? 1 : 0) + (runs(e.head) ? 1 : 0));
-  }
+  auto count_steps = [&](int from_round) {
+    std::size_t n = 0;
+    for (const auto& e : entries) {
+      if (!e.active) continue;
+      const std::size_t sides = (runs(e.base) ? 1 : 0) + (runs(e.head) ? 1 : 0);
+      for (int r = from_round; r <= rounds; ++r) {
+        std::size_t units = 1;
+        if (options.pairing == AbPairing::benchmark && r > 1) {
+          units = !e.units.empty() ? e.units.size() : e.head.listed ? e.head.listed->size() : 1;
+        }
+        n += sides * units;
+      }
+    }
+    return n;
+  };
+  std::size_t steps = count_steps(1);
   std::size_t step = 0;
   std::vector<std::size_t> order(entries.size());
   std::iota(order.begin(), order.end(), 0);
+  const std::vector<std::vector<std::string>> whole_suite = {{}};
   for (int round = 1; round <= rounds; ++round) {
     std::shuffle(order.begin(), order.end(), rng);
     for (std::size_t i : order) {
@@ -268,20 +368,33 @@ RunBundle run_ab(const Policy& policy, const AbOptions& options, RunObserver* ob
       const std::array<std::pair<AbSide*, const char*>, 2> sides = {
           base_first ? std::pair{&e.base, "base"} : std::pair{&e.head, "head"},
           base_first ? std::pair{&e.head, "head"} : std::pair{&e.base, "base"}};
-      runner.set_suite_filter(e.filter);
-      for (auto [side, label] : sides) {
-        if (!runs(*side)) continue;
-        runner.set_position(step++, steps);
-        std::string failure =
-            ab_round(runner, *e.spec, side->binary, timeout, side->listed,
-                            fmt::format("{}: {}, round {}/{}", e.spec->name, label, round, rounds), round, side->suite);
-        if (!failure.empty()) {
-          side->suite.failure = fmt::format("round {} of {}: {}", round, rounds, failure);
-          e.active = false;  // the pairs of this suite are broken: it cannot be judged
-          break;
+      std::vector<std::vector<std::string>> units = e.units.empty() ? whole_suite : e.units;
+      if (units.size() > 1) std::shuffle(units.begin(), units.end(), rng);
+      for (const auto& unit : units) {
+        for (auto [side, label] : sides) {
+          if (!runs(*side)) continue;
+          detail::Listed listed = side->listed;
+          if (!unit.empty()) {
+            listed = listed_of(unit, *side);
+            if (listed->empty()) continue;  // a benchmark the other build alone has
+          }
+          runner.set_suite_filter(unit.empty() ? e.filter : detail::exact_filter(*listed));
+          runner.set_position(step++, steps);
+          std::string failure = ab_round(
+              runner, *e.spec, side->binary, timeout, listed,
+              fmt::format("{}: {}, round {}/{}{}", e.spec->name, label, round, rounds, unit_label(unit)), round,
+              side->suite);
+          if (!failure.empty()) {
+            side->suite.failure = fmt::format("round {} of {}: {}", round, rounds, failure);
+            e.active = false;  // the pairs of this suite are broken: it cannot be judged
+            break;
+          }
         }
+        if (!e.active) break;
       }
+      if (round == 1 && e.active && options.pairing == AbPairing::benchmark) e.units = benchmark_units(e);
     }
+    if (round == 1) steps = step + count_steps(2);
   }
   if (run.instrument) {
     std::size_t passes = 0;
@@ -310,6 +423,7 @@ RunBundle run_ab(const Policy& policy, const AbOptions& options, RunObserver* ob
   ab.head_build_dir = run.build_dir.string();
   ab.rounds = rounds;
   ab.seed = seed;
+  ab.pairing = options.pairing;
   for (auto& e : entries) {
     if (!e.first.empty()) ab.first[e.spec->name] = e.first;
     if (e.base.present) ab.base_suites.push_back(std::move(e.base.suite));

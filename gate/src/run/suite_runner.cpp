@@ -157,22 +157,27 @@ void SuiteRunner::set_position(std::size_t index, std::size_t count) {
   m_count = count;
 }
 
-ShardPart shard_part(const std::vector<std::string>& listed, const Shard& shard) {
-  // The shard's benchmarks by their exact names: Google Benchmark's filter
-  // is a regular expression, so every name is escaped and anchored.
-  ShardPart part;
-  std::string alternatives;
-  for (const auto& name : listed) {
-    if (!in_shard(name, shard)) continue;
-    std::string escaped;
+std::string exact_filter(const std::vector<std::string>& names) {
+  // Google Benchmark's filter is a regular expression: every name is
+  // escaped, and the alternatives anchored.
+  std::string filter;
+  for (const auto& name : names) {
+    filter += filter.empty() ? "^(" : "|";
     for (const char c : name) {
-      if (std::string_view("\\^$.|?*+()[]{}").find(c) != std::string_view::npos) escaped += '\\';
-      escaped += c;
+      if (std::string_view("\\^$.|?*+()[]{}").find(c) != std::string_view::npos) filter += '\\';
+      filter += c;
     }
-    alternatives += (part.names.empty() ? "" : "|") + escaped;
-    part.names.push_back(name);
   }
-  if (!part.names.empty()) part.filter = "^(" + alternatives + ")$";
+  if (!filter.empty()) filter += ")$";
+  return filter;
+}
+
+ShardPart shard_part(const std::vector<std::string>& listed, const Shard& shard) {
+  ShardPart part;
+  for (const auto& name : listed) {
+    if (in_shard(name, shard)) part.names.push_back(name);
+  }
+  part.filter = exact_filter(part.names);
   return part;
 }
 
@@ -390,7 +395,7 @@ SuiteRunner::TimedRun SuiteRunner::timed_run(const SuiteSpec& spec, const std::s
                                   names);
       }
     }
-    add_process_benchmark(measured, r, !m_options.filter.empty() || m_options.shard.has_value());
+    add_process_benchmark(measured, r, !m_options.filter.empty() || !m_suite_filter.empty() || m_options.shard.has_value());
     out.measured = std::move(measured);
   }
   if (what.empty()) what = bad_results;

@@ -51,6 +51,10 @@ struct ShardPart {
   std::string filter;
 };
 
+/// The Google Benchmark filter that runs exactly the benchmarks of these
+/// names (each escaped, the alternatives anchored); empty for none.
+[[nodiscard]] std::string exact_filter(const std::vector<std::string>& names);
+
 /// The benchmarks of `listed` that fall in `shard` (in_shard of their names).
 [[nodiscard]] ShardPart shard_part(const std::vector<std::string>& listed, const Shard& shard);
 
@@ -168,8 +172,8 @@ class SuiteRunner {
   std::size_t m_index = 0;
   std::size_t m_count = 0;
   std::string m_profile_side;
-  /// The filter of the suite being run when a shard replaces the user's
-  /// (which the listing already applied); empty: RunOptions::filter.
+  /// The filter of the suite being run when a shard or set_suite_filter() replaces the
+  /// user's (which the listing already applied); empty: RunOptions::filter.
   std::string m_suite_filter;
   double m_calibration;  ///< measured time per estimated second
   double m_actual_total = 0;

@@ -152,6 +152,7 @@ struct AbSource {
   int rounds = 0;
   std::string base_build_dir;
   std::string head_build_dir;
+  AbPairing pairing = AbPairing::suite;
 };
 
 /// What the noisy-metric tests of a comparison could see (docs/statistics.md):

@@ -119,6 +119,14 @@ struct Runner {
   std::map<std::string, std::string> fingerprint;
 };
 
+/// What the two runs of an A/B pair hold (`gate run --ab --pair`).
+enum class AbPairing {
+  suite,      ///< each build runs the whole suite, back to back
+  benchmark,  ///< each build runs one benchmark (a complexity family together), back to back
+};
+
+[[nodiscard]] std::string_view to_string(AbPairing pairing);
+
 /// The base build's side of a same-job A/B run (`gate run --ab BASE HEAD`).
 /// RunBundle::suites holds the head build's side, so that a reader that
 /// knows nothing of A/B still reads a valid run of the head build.
@@ -127,6 +135,8 @@ struct AbRun {
   std::string head_build_dir;
   int rounds = 0;              ///< rounds asked for; each sample carries its round in Metric::rounds
   std::uint32_t seed = 0;      ///< seed of the suite order and of the side that starts, to replay the schedule
+  /// How close the two runs of a pair are (absent from older bundles: suite).
+  AbPairing pairing = AbPairing::suite;
   std::vector<Suite> base_suites;  ///< the base build's results, suite for suite; a suite absent here is new in head
   /// Suite → one letter per round that ran: 'b' the base build ran first in
   /// that round, 'h' the head build.
