@@ -159,7 +159,7 @@ BOOST_AUTO_TEST_CASE(a_target_on_one_benchmarks_peak_rss_fails_when_exceeded) {
   std::string names;
   for (const auto& m : missed) names += m + "; ";
   if (k_sanitized) {
-    BOOST_TEST(std::find(missed.begin(), missed.end(), "BM_Alloc64MiB/iterations:2") != missed.end(), names);
+    BOOST_TEST((std::find(missed.begin(), missed.end(), "BM_Alloc64MiB/iterations:2") != missed.end()), names);
   } else {
     BOOST_TEST(missed == std::vector<std::string>{"BM_Alloc64MiB/iterations:2"}, names);
   }
