@@ -12,6 +12,7 @@
 #include <fmt/core.h>
 
 #include "gate/error.hpp"
+#include "gate/model/metrics.hpp"
 #include "gate/run/run.hpp"
 #include "gate/store/runner.hpp"
 #include "run/command_runner.hpp"
@@ -84,17 +85,25 @@ std::string family_of(const std::string& instance) {
   return family;
 }
 
+/// The benchmarks a build's side measured in the first round, which ran the
+/// whole suite: its listing may hold more lines than benchmarks (a suite
+/// that prints while it lists), its results hold what runs. The suite's own
+/// process, k_process_benchmark, is no benchmark to run.
+bool measured(const AbSide& side, const std::string& name) {
+  return name != k_process_benchmark && side.suite.find(name) != nullptr;
+}
+
 /// The units of an A/B round paired benchmark by benchmark, from the first
 /// round, which ran the whole suite: every benchmark alone, except the
 /// instances of a family Google Benchmark fitted a complexity class to,
-/// which run together so that every round fits the class again. Both
-/// builds' listings are needed: without them, the suite stays whole.
+/// which run together so that every round fits the class again.
 std::vector<std::vector<std::string>> benchmark_units(const AbEntry& e) {
-  if (!e.head.listed || (e.base.present && !e.base.listed)) return {};
-  std::vector<std::string> names = *e.head.listed;  // then what only the base build lists
-  if (e.base.present) {
-    for (const auto& n : *e.base.listed) {
-      if (std::find(names.begin(), names.end(), n) == names.end()) names.push_back(n);
+  std::vector<std::string> names;  // the head build's, then what only the base build measured
+  for (const AbSide* side : {&e.head, &e.base}) {
+    for (const auto& b : side->suite.benchmarks) {
+      if (measured(*side, b.name) && std::find(names.begin(), names.end(), b.name) == names.end()) {
+        names.push_back(b.name);
+      }
     }
   }
   std::vector<std::string> families;
@@ -116,11 +125,11 @@ std::vector<std::vector<std::string>> benchmark_units(const AbEntry& e) {
   return units;
 }
 
-/// The names of `unit` that `side` lists, in the unit's order.
-std::vector<std::string> listed_of(const std::vector<std::string>& unit, const AbSide& side) {
+/// The names of `unit` that `side` measured in the first round, in the unit's order.
+std::vector<std::string> measured_of(const std::vector<std::string>& unit, const AbSide& side) {
   std::vector<std::string> out;
   for (const auto& n : unit) {
-    if (side.listed && std::find(side.listed->begin(), side.listed->end(), n) != side.listed->end()) out.push_back(n);
+    if (measured(side, n)) out.push_back(n);
   }
   return out;
 }
@@ -375,7 +384,7 @@ RunBundle run_ab(const Policy& policy, const AbOptions& options, RunObserver* ob
           if (!runs(*side)) continue;
           detail::Listed listed = side->listed;
           if (!unit.empty()) {
-            listed = listed_of(unit, *side);
+            listed = measured_of(unit, *side);
             if (listed->empty()) continue;  // a benchmark the other build alone has
           }
           runner.set_suite_filter(unit.empty() ? e.filter : detail::exact_filter(*listed));
