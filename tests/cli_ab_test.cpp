@@ -187,7 +187,7 @@ BOOST_AUTO_TEST_CASE(run_ab_then_compare_catches_the_slower_build_and_passes_the
   // The table says how it judged.
   auto table = run_gate({"compare", (dir / "ab.json").string(), "--policy", (dir / "gate.json").string()});
   BOOST_TEST(contains(table.out, "statistics: noisy metrics: median ratio head/base of the same-job a/b pairs (10 "
-                                 "rounds, base and head builds interleaved benchmark by benchmark), one-sided "
+                                 "rounds, base and head builds interleaved suite by suite), one-sided "
                                  "Wilcoxon signed-rank test"),
              table.out);
   BOOST_TEST(!contains(table.out, "Mann-Whitney"), table.out);
@@ -202,17 +202,18 @@ BOOST_AUTO_TEST_CASE(run_ab_then_compare_catches_the_slower_build_and_passes_the
   BOOST_TEST(aa.exit_code == 0, aa.out);
 }
 
-// Paired benchmark by benchmark (the default), every benchmark still gets a
+// Paired benchmark by benchmark (--pair benchmark), every benchmark still gets a
 // sample in every round from both builds, the complexity family runs
 // together and is fitted in every round, and the bundle and the report say
-// how the pairs were made; --pair suite runs whole suites.
+// how the pairs were made; --pair suite (the default) runs whole suites.
 BOOST_AUTO_TEST_CASE(pairs_are_made_benchmark_by_benchmark_unless_asked_for_suites) {
   TempDir dir;
   write_file(dir / "gate.json", R"({"suites": [{"name": "pairs", "binary": "bench", "timeout": "60s"}]})");
   fs::path base = build(dir, "base", programs::pair_bench);
   fs::path head = build(dir, "head", programs::pair_bench);
   auto run = run_gate({"run", "--policy", (dir / "gate.json").string(), "--ab", base.string(), head.string(),
-                       "--repetitions", "4", "--seed", "7", "--out", (dir / "ab.json").string()});
+                       "--repetitions", "4", "--seed", "7", "--pair", "benchmark", "--out",
+                       (dir / "ab.json").string()});
   BOOST_REQUIRE_MESSAGE(run.exit_code == 0, run.err);
   // Rounds after the first run one benchmark (or the family) at a time.
   // (MinTime in the program puts "/min_time:0.002" into every name, and into
@@ -245,7 +246,7 @@ BOOST_AUTO_TEST_CASE(pairs_are_made_benchmark_by_benchmark_unless_asked_for_suit
   BOOST_TEST(contains(table.out, "(4 rounds, base and head builds interleaved benchmark by benchmark)"), table.out);
 
   auto whole = run_gate({"run", "--policy", (dir / "gate.json").string(), "--ab", base.string(), head.string(),
-                         "--repetitions", "3", "--pair", "suite", "--out", (dir / "suite.json").string()});
+                         "--repetitions", "3", "--out", (dir / "suite.json").string()});
   BOOST_REQUIRE_MESSAGE(whole.exit_code == 0, whole.err);
   BOOST_TEST(!contains(whole.err, "round 2/3, BM_"), whole.err);
   json by_suite = json::parse(read_file(dir / "suite.json"));

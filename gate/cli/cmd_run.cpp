@@ -40,7 +40,7 @@ struct RunArgs {
   std::optional<std::string> runner;
   std::vector<std::string> ab;  // BASE_BUILD_DIR HEAD_BUILD_DIR
   std::optional<std::uint32_t> seed;
-  std::string pair = "benchmark";  // with --ab: what each build runs back to back
+  std::string pair = "suite";  // with --ab: what each build runs back to back
   std::string shard;  // i/n
 };
 
@@ -136,8 +136,8 @@ void add_run(CLI::App& app, Action& action) {
   cmd->add_option("--seed", args->seed, "with --ab: seed of the schedule (suite order, which build starts), to replay it")
       ->needs(ab);
   cmd->add_option("--pair", args->pair,
-                  "with --ab: what each build runs back to back in a round — benchmark (default: each benchmark, a "
-                  "complexity family together, after a first round of whole suites) or suite")
+                  "with --ab: what each build runs back to back in a round — suite (default) or benchmark (each "
+                  "benchmark, a complexity family together, after a first round of whole suites)")
       ->check(CLI::IsMember({"benchmark", "suite"}))
       ->needs(ab);
   cmd->callback([args, &action] { action = [args] { return run_run(*args); }; });

@@ -183,10 +183,10 @@ struct AbOptions {
   /// Seed of the schedule (suite order, which build starts); unset: a
   /// random one. Recorded in the bundle either way.
   std::optional<std::uint32_t> seed;
-  /// What each build runs back to back in a round: one benchmark (the
-  /// default: the two runs of a pair are a fraction of a second apart) or
-  /// the whole suite. docs/ab.md, "The schedule".
-  AbPairing pairing = AbPairing::benchmark;
+  /// What each build runs back to back in a round: the whole suite (the
+  /// default) or one benchmark (the two runs of a pair a fraction of a
+  /// second apart). docs/ab.md, "The schedule".
+  AbPairing pairing = AbPairing::suite;
 };
 
 /// Runs the chosen suites of `policy` from two builds, interleaved, and
