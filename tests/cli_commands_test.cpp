@@ -105,6 +105,15 @@ BOOST_AUTO_TEST_CASE(a_command_whose_exit_status_changes_fails_the_comparison) {
   auto same = run_gate({"compare", (dir / "base-run.json").string(), (dir / "base-run.json").string(), "--policy",
                         (dir / "base.json").string()});
   BOOST_TEST(same.exit_code == 0, same.out << same.err);
+
+  // A contender whose command suite lost its exit status cannot be judged.
+  json stripped = json::parse(read_file(dir / "head-run.json"));
+  stripped["suites"][0].erase("command");
+  write_file(dir / "stripped.json", stripped.dump());
+  auto unknown = run_gate({"compare", (dir / "base-run.json").string(), (dir / "stripped.json").string(), "--policy",
+                           (dir / "head.json").string()});
+  BOOST_TEST(unknown.exit_code == 2, unknown.out << unknown.err);
+  BOOST_TEST(contains(unknown.out, "has no exit status in the contender"), unknown.out);
 }
 
 BOOST_AUTO_TEST_CASE(a_status_other_than_expect_exit_fails_the_comparison) {

@@ -123,7 +123,16 @@ class Judge {
   // whatever its timing says (a command that now exits at once with an
   // error is fast).
   void exit_status(const Suite* base, const Suite& cont) {
-    if (!cont.command) return;
+    if (!cont.command) {
+      // A command's suite without its exit status, where the baseline or
+      // the policy knows it as a command: nothing judged, nothing passed.
+      if ((base != nullptr && base->command) || m_policy.find_command(cont.name) != nullptr) {
+        cannot_judge(cont.name, "", "exit_code",
+                     fmt::format("command '{}' has no exit status in {} — measure it with gate run", cont.name,
+                                 m_sides.contender));
+      }
+      return;
+    }
     const int now = cont.command->exit_code;
     auto fail = [&](int expected, std::string note) {
       Verdict v = detail::make_verdict(m_policy, Scope::suite, cont.name, "", "");
