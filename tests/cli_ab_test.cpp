@@ -4,6 +4,7 @@
 // benchmark look slower than it is, on real Google Benchmark binaries.
 #include <boost/test/unit_test.hpp>
 #include <nlohmann/json.hpp>
+#include <sched.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -31,6 +32,12 @@ BOOST_TEST_GLOBAL_FIXTURE(GitEnvironment);
 namespace {
 
 bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+// The report's statistics line for an A/B run with these settings.
+std::string fmt_rounds(int rounds, const std::string& run_time, const std::string& pairing, int cpu) {
+  return "(" + std::to_string(rounds) + " rounds of " + run_time + ", base and head builds interleaved " + pairing +
+         ", all on CPU " + std::to_string(cpu) + ")";
+}
 
 // The suite "prog" is the binary "bench" of a build directory; a short
 // min_time keeps a round to a fraction of a second.
@@ -257,6 +264,104 @@ BOOST_AUTO_TEST_CASE(pairs_are_made_benchmark_by_benchmark_unless_asked_for_suit
   auto bad = run_gate({"run", "--policy", (dir / "gate.json").string(), "--ab", base.string(), head.string(),
                        "--pair", "round"});
   BOOST_TEST(bad.exit_code == 2, bad.err);
+}
+
+// The label BM_Mix of pair_bench gives itself: the CPUs it may run on.
+std::string cpus_label(const json& suite) {
+  for (const auto& b : suite["benchmarks"]) {
+    if (b["name"] == "BM_Mix/min_time:0.002") return b.value("label", std::string());
+  }
+  return "(no BM_Mix)";
+}
+
+// The highest-numbered CPU this process may use: "last".
+int last_allowed_cpu() {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  BOOST_REQUIRE(sched_getaffinity(0, sizeof set, &set) == 0);
+  int last = -1;
+  for (int c = 0; c < CPU_SETSIZE; ++c) {
+    if (CPU_ISSET(c, &set)) last = c;
+  }
+  return last;
+}
+
+// gate.json's "ab" section sets how an A/B run measures when the command
+// line does not: rounds, pairing, the one CPU every benchmark of both builds
+// runs on (the benchmark itself sees it), and min_time; the bundle and the
+// report say so. --pin, --pair, --repetitions and --min-time override it, and
+// a CPU the gate may not use is refused before anything runs.
+BOOST_AUTO_TEST_CASE(the_policy_ab_section_pins_both_builds_to_one_cpu_and_the_report_says_so) {
+  TempDir dir;
+  write_file(dir / "gate.json", R"({
+  "suites": [{"name": "pairs", "binary": "bench", "timeout": "60s"}],
+  "ab": {"rounds": 15, "pair": "benchmark", "cpu": "last", "min_time": "5ms"}
+})");
+  fs::path base = build(dir, "base", programs::pair_bench);
+  fs::path head = build(dir, "head", programs::pair_bench);
+  const int last = last_allowed_cpu();
+  auto run = run_gate({"run", "--policy", (dir / "gate.json").string(), "--ab", base.string(), head.string(), "--out",
+                       (dir / "ab.json").string()});
+  BOOST_REQUIRE_MESSAGE(run.exit_code == 0, run.err);
+  BOOST_TEST(contains(run.err, "pairs: head, round 15/15, BM_"), run.err);
+  json bundle = json::parse(read_file(dir / "ab.json"));
+  BOOST_TEST(bundle["ab"]["rounds"] == 15);
+  BOOST_TEST(bundle["ab"]["pairing"] == "benchmark");
+  BOOST_TEST(bundle["ab"]["cpu"] == last);
+  BOOST_TEST(bundle["ab"]["min_time"].get<double>() == 0.005);
+  BOOST_TEST(cpus_label(bundle["suites"][0]) == "cpus " + std::to_string(last));
+  BOOST_TEST(cpus_label(bundle["ab"]["base_suites"][0]) == "cpus " + std::to_string(last));
+  auto table = run_gate({"compare", (dir / "ab.json").string(), "--policy", (dir / "gate.json").string()});
+  BOOST_TEST(contains(table.out, fmt_rounds(15, "5 ms", "benchmark by benchmark", last)), table.out);
+  auto report = parse(run_gate({"compare", (dir / "ab.json").string(), "--policy", (dir / "gate.json").string(),
+                                "--format", "json"}));
+  BOOST_TEST(report["ab"]["cpu"] == last);
+  BOOST_TEST(report["ab"]["min_time"].get<double>() == 0.005);
+
+  // The command line wins: CPU 0, whole suites, 3 rounds.
+  auto cli = run_gate({"run", "--policy", (dir / "gate.json").string(), "--ab", base.string(), head.string(), "--pin",
+                       "0", "--pair", "suite", "--repetitions", "3", "--min-time", "0.004", "--out",
+                       (dir / "cli.json").string()});
+  BOOST_REQUIRE_MESSAGE(cli.exit_code == 0, cli.err);
+  json pinned = json::parse(read_file(dir / "cli.json"));
+  BOOST_TEST(pinned["ab"]["cpu"] == 0);
+  BOOST_TEST(pinned["ab"]["pairing"] == "suite");
+  BOOST_TEST(pinned["ab"]["rounds"] == 3);
+  BOOST_TEST(pinned["ab"]["min_time"].get<double>() == 0.004);
+  BOOST_TEST(cpus_label(pinned["suites"][0]) == "cpus 0");
+
+  // Not pinned: the benchmark may use every CPU the gate may.
+  write_file(dir / "free.json", R"({"suites": [{"name": "pairs", "binary": "bench", "timeout": "60s"}]})");
+  auto free = run_gate({"run", "--policy", (dir / "free.json").string(), "--ab", base.string(), head.string(),
+                        "--repetitions", "2", "--out", (dir / "free-ab.json").string()});
+  BOOST_REQUIRE_MESSAGE(free.exit_code == 0, free.err);
+  json unpinned = json::parse(read_file(dir / "free-ab.json"));
+  BOOST_TEST(!unpinned["ab"].contains("cpu"));
+  if (last > 0) BOOST_TEST(cpus_label(unpinned["suites"][0]) != "cpus " + std::to_string(last));
+
+  // --pin none undoes the policy's pin.
+  auto unpin = run_gate({"run", "--policy", (dir / "gate.json").string(), "--ab", base.string(), head.string(), "--pin",
+                         "none", "--pair", "suite", "--repetitions", "2", "--out", (dir / "unpin.json").string()});
+  BOOST_REQUIRE_MESSAGE(unpin.exit_code == 0, unpin.err);
+  BOOST_TEST(!json::parse(read_file(dir / "unpin.json"))["ab"].contains("cpu"));
+
+  auto not_allowed = run_gate({"run", "--policy", (dir / "gate.json").string(), "--ab", base.string(), head.string(),
+                               "--pin", "1023", "--out", (dir / "x.json").string()});
+  BOOST_TEST(not_allowed.exit_code == 2);
+  BOOST_TEST(not_allowed.first_err_line().rfind("gate: error: running an a/b pair: --pin 1023: not a CPU this gate may "
+                                                "use (it may use 0",
+                                                0) == 0u,
+             not_allowed.err);
+  BOOST_TEST(!fs::exists(dir / "x.json"));
+  auto not_a_cpu = run_gate({"run", "--policy", (dir / "gate.json").string(), "--ab", base.string(), head.string(),
+                             "--pin", "first"});
+  BOOST_TEST(not_a_cpu.exit_code == 2);
+  BOOST_TEST(not_a_cpu.first_err_line() == "gate: error: --pin 'first': expected a CPU number (0 to 1023), 'last' or 'none'",
+             not_a_cpu.err);
+  auto no_time = run_gate({"run", "--policy", (dir / "gate.json").string(), "--ab", base.string(), head.string(),
+                           "--min-time", "0"});
+  BOOST_TEST(no_time.exit_code == 2);
+  BOOST_TEST(contains(no_time.first_err_line(), "--min-time 0: expected seconds above 0 and at most 60"), no_time.err);
 }
 
 BOOST_AUTO_TEST_CASE(run_ab_usage_errors_exit_2_with_one_line) {

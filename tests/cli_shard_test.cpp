@@ -182,6 +182,16 @@ BOOST_AUTO_TEST_CASE(a_b_shards_merged_hold_every_benchmark_of_both_builds) {
   BOOST_TEST(mixed.first_err_line() == "gate: error: merging 'ab1.json': it is an a/b run of two builds, 'plain2.json' "
                                        "a run of one — merge the shards of one kind of run",
              mixed.err);
+  // Nor shards measured another way: one pinned to a CPU among unpinned ones.
+  auto pinned = run_gate({"run", "--ab", "b", "h", "--shard", "2/3", "--repetitions", "2", "--pin", "0", "--out",
+                          "pinned2.json"},
+                         dir.path());
+  BOOST_TEST_REQUIRE(pinned.exit_code == 0, pinned.err);
+  auto unlike = run_gate({"merge", "--out", "m.json", "ab1.json", "pinned2.json", "ab3.json"}, dir.path());
+  BOOST_TEST(unlike.exit_code == 2);
+  BOOST_TEST(unlike.first_err_line().find("on CPU 0") != std::string::npos, unlike.err);
+  BOOST_TEST(unlike.first_err_line().find("shards must be measured the same way") != std::string::npos, unlike.err);
+  BOOST_TEST(!std::filesystem::exists(dir / "m.json"));
   auto missing = run_gate({"merge", "--out", "m.json", "ab1.json", "ab3.json"}, dir.path());
   BOOST_TEST(missing.exit_code == 2);
   BOOST_TEST(missing.first_err_line() ==

@@ -297,7 +297,7 @@ BOOST_AUTO_TEST_CASE(messages_quoting_the_file_stay_one_line) {
   // shown escaped, so that a message cannot hide or reorder its own text.
   std::string message = parse_error("{ \"rules\xE2\x80\xAE\": [], \"x\xE2\x80\xA8\": 1 }");
   BOOST_TEST(message == "gate.json:1:3: rules\\u202e: unknown key (expected one of: version, metrics, defaults, suites, "
-                        "rules, size, binaries, derived, commands)",
+                        "rules, size, binaries, derived, commands, ab)",
              message);
   // A benchmark name from results, quoted when its rules cannot be judged.
   Policy p = parse(R"({ "rules": [
@@ -321,6 +321,33 @@ BOOST_AUTO_TEST_CASE(hostile_texts_get_located_one_line_errors) {
     std::string message = parse_error(text);
     BOOST_TEST_CONTEXT("text: " << printable(text)) { expect_one_located_line(message); }
   }
+}
+
+// The "ab" section: how `gate run --ab` measures; each bad value is refused
+// where it stands.
+BOOST_AUTO_TEST_CASE(the_ab_section_is_read_and_its_bad_values_refused_where_they_stand) {
+  Policy p = parse(R"({"ab": {"rounds": 60, "pair": "benchmark", "cpu": "last", "min_time": "20ms"}})");
+  BOOST_TEST(p.ab.rounds.value_or(0) == 60);
+  BOOST_TEST((p.ab.pairing == gate::AbPairing::benchmark));
+  BOOST_TEST(p.ab.cpu.value_or(0) == gate::k_last_cpu);
+  BOOST_TEST(p.ab.min_time.value_or(0) == 0.02, boost::test_tools::tolerance(1e-12));
+  Policy q = parse(R"({"ab": {"cpu": 3, "pair": "suite"}})");
+  BOOST_TEST(q.ab.cpu.value_or(0) == 3);
+  BOOST_TEST((q.ab.pairing == gate::AbPairing::suite));
+  BOOST_TEST(!q.ab.rounds);
+  BOOST_TEST(!q.ab.min_time);
+  Policy none = parse("{}");
+  BOOST_TEST(!none.ab.cpu);
+  BOOST_TEST((none.ab.pairing == gate::AbPairing::suite));
+
+  BOOST_TEST(parse_error(R"({"ab": {"rounds": 10}})") == "gate.json:1:19: ab.\"rounds\": 10 is too small — at least 15");
+  BOOST_TEST(parse_error(R"({"ab": {"pair": "round"}})").starts_with("gate.json:1:17: ab.\"pair\": unknown pair 'round'"));
+  BOOST_TEST(parse_error(R"({"ab": {"cpu": "first"}})").starts_with("gate.json:1:16: ab.\"cpu\": unknown cpu 'first'"));
+  BOOST_TEST(parse_error(R"({"ab": {"cpu": -1}})").starts_with("gate.json:1:16: ab.\"cpu\": -1 is too small"));
+  BOOST_TEST(parse_error(R"({"ab": {"min_time": "20"}})").starts_with("gate.json:1:21: ab.\"min_time\": bad min_time '20'"));
+  BOOST_TEST(parse_error(R"({"ab": {"min_time": "2min"}})").starts_with("gate.json:1:21: ab.\"min_time\": bad min_time"));
+  BOOST_TEST(parse_error(R"({"ab": {"pairs": "suite"}})").starts_with("gate.json:1:9: ab.\"pairs\": unknown key — did you mean 'pair'?"));
+  BOOST_TEST(parse_error(R"({"ab": []})").starts_with("gate.json:1:8: ab: expected an object"));
 }
 
 BOOST_AUTO_TEST_CASE(the_cli_says_one_line_and_exits_2_on_a_hostile_gate_json) {

@@ -36,7 +36,7 @@ struct CompareArgs {
   std::string waivers_from;
   std::string confirm_with;  // base build directory
   std::string head_build = "build/release";
-  int confirm_rounds = k_default_confirm_rounds;
+  std::optional<int> confirm_rounds;  // unset: the policy's ab.rounds, else the gate's
   std::string confirm_out;
 };
 
@@ -119,8 +119,9 @@ void add_compare(CLI::App& app, Action& action) {
   cmd->add_option("--head-build", args->head_build, "with --confirm-with: the head build's directory")
       ->capture_default_str()
       ->needs(confirm_with);
-  cmd->add_option("--confirm-rounds", args->confirm_rounds, "with --confirm-with: A/B rounds of the re-run")
-      ->capture_default_str()
+  cmd->add_option("--confirm-rounds", args->confirm_rounds,
+                  "with --confirm-with: A/B rounds of the re-run (default: the policy's ab.rounds, else the larger "
+                  "of its repetitions and 15)")
       ->check(CLI::PositiveNumber)
       ->needs(confirm_with);
   cmd->add_option("--confirm-out", args->confirm_out, "with --confirm-with: also write the re-run's A/B bundle here")

@@ -5,6 +5,7 @@
 #include <fmt/core.h>
 
 #include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <cstdint>
 #include <cstdlib>
@@ -12,6 +13,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <system_error>
 #include <vector>
 
 #include "commands.hpp"
@@ -40,10 +42,24 @@ struct RunArgs {
   std::optional<std::string> runner;
   std::vector<std::string> ab;  // BASE_BUILD_DIR HEAD_BUILD_DIR
   std::optional<std::uint32_t> seed;
-  std::string pair = "suite";  // with --ab: what each build runs back to back
+  std::string pair;  // with --ab: what each build runs back to back; empty: the policy's
+  std::string pin;                 // with --ab: the one CPU every benchmark runs on, or "last"
+  std::optional<double> min_time;  // with --ab: --benchmark_min_time of every suite, in seconds
   std::string shard;  // i/n
 };
 
+
+/// --pin: a CPU number, "last", or "none".
+int parse_cpu(const std::string& text) {
+  if (text == "last") return k_last_cpu;
+  if (text == "none") return k_no_cpu;
+  int cpu = -1;
+  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), cpu);
+  if (ec != std::errc() || ptr != text.data() + text.size() || cpu < 0 || cpu > 1023) {
+    throw Error(fmt::format("--pin '{}': expected a CPU number (0 to 1023), 'last' or 'none'", text));
+  }
+  return cpu;
+}
 
 int run_run(const RunArgs& a) {
   Policy policy =
@@ -80,7 +96,9 @@ int run_run(const RunArgs& a) {
     ab.run.build_dir = a.ab[1];
     ab.base_build_dir = a.ab[0];
     ab.seed = a.seed;
-    ab.pairing = a.pair == "suite" ? AbPairing::suite : AbPairing::benchmark;
+    if (!a.pair.empty()) ab.pairing = a.pair == "suite" ? AbPairing::suite : AbPairing::benchmark;
+    if (!a.pin.empty()) ab.cpu = parse_cpu(a.pin);
+    ab.min_time = a.min_time;
     bundle = run_ab(policy, ab, progress.get());
   }
   write_file_atomically(out, write_bundle(bundle));
@@ -136,9 +154,21 @@ void add_run(CLI::App& app, Action& action) {
   cmd->add_option("--seed", args->seed, "with --ab: seed of the schedule (suite order, which build starts), to replay it")
       ->needs(ab);
   cmd->add_option("--pair", args->pair,
-                  "with --ab: what each build runs back to back in a round — suite (default) or benchmark (each "
-                  "benchmark, a complexity family together, after a first round of whole suites)")
+                  "with --ab: what each build runs back to back in a round — suite or benchmark (each benchmark, a "
+                  "complexity family together, after a first round of whole suites); default: the policy's ab.pair, "
+                  "else suite")
       ->check(CLI::IsMember({"benchmark", "suite"}))
+      ->needs(ab);
+  cmd->add_option("--pin", args->pin,
+                  "with --ab: run every benchmark of both builds on this one CPU (a number, or last: the "
+                  "highest-numbered the gate may use), so that the two runs of a pair share it; none: not pinned "
+                  "(default: the policy's ab.cpu, else none)")
+      ->type_name("CPU|last|none")
+      ->needs(ab);
+  cmd->add_option("--min-time", args->min_time,
+                  "with --ab: --benchmark_min_time of every suite in the rounds, in seconds: more, shorter rounds "
+                  "(default: the policy's ab.min_time, else the suites' arguments)")
+      ->type_name("SEC")
       ->needs(ab);
   cmd->callback([args, &action] { action = [args] { return run_run(*args); }; });
 }

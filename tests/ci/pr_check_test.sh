@@ -276,6 +276,9 @@ case_hosted() {
   expect "exit 1" [ "$status" -eq 1 ]
   expect "the base was built before the suites ran" has "$case_dir/check.log" 'building the base'
   expect "an a/b run of base and head" [ -s "$ci/perfgate/ab-run.json" ]
+  expect "the a/b run follows the policy's ab section" \
+    holds '.ab.pairing == "benchmark" and (.ab.cpu | type) == "number"' "$ci/perfgate/ab-run.json"
+  expect "the report says how the pairs were made" has "$ci/perfgate/report.md" 'interleaved benchmark by benchmark, all on CPU'
   expect "the timing section fails" has "$ci/perfgate/report.md" '^### Timing, same-job A/B: FAILED'
   expect "the stored section is there" has "$ci/perfgate/report.md" '^### Deterministic metrics, stored baselines: '
   expect "the timing section names the benchmark" \

@@ -524,6 +524,14 @@ AbRun Parser::ab() {
       } else if (pairing != "suite") {
         m_r.fail_at(v, "'pairing' is neither \"suite\" nor \"benchmark\"");
       }
+    } else if (key == "cpu") {
+      std::size_t v = m_r.value_offset();
+      ab.cpu = small_int(key, 0);
+      if (*ab.cpu > 1023) m_r.fail_at(v, "'cpu' is beyond 1023");
+    } else if (key == "min_time") {
+      std::size_t v = m_r.value_offset();
+      ab.min_time = number(key);
+      if (!(*ab.min_time > 0 && *ab.min_time <= 60)) m_r.fail_at(v, "'min_time' is not a time in seconds above 0 and at most 60");
     } else if (key == "first") {
       expect(JsonType::object, key);
       members([&](const std::string& suite_name, std::size_t name_at) {

@@ -285,6 +285,8 @@ void write_ab(Writer& w, const AbRun& ab, int depth) {
   o.integer("rounds", ab.rounds);
   o.integer("seed", ab.seed);
   o.string("pairing", to_string(ab.pairing));
+  if (ab.cpu) o.integer("cpu", *ab.cpu);
+  if (ab.min_time) o.key("min_time").number(*ab.min_time);
   {
     ObjectOut first(o.key("first"), depth + 1, !ab.first.empty());
     for (const auto& [suite, letters] : ab.first) first.string(suite, letters);

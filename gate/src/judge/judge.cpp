@@ -525,7 +525,7 @@ Comparison compare_ab(const RunBundle& bundle, const Policy& policy, const Compa
   }
   Comparison out = judge.finish();
   const std::string source = bundle.source.empty() ? std::string("a/b run") : bundle.source;
-  out.ab = AbSource{ab.rounds, ab.base_build_dir, ab.head_build_dir, ab.pairing};
+  out.ab = AbSource{ab.rounds, ab.base_build_dir, ab.head_build_dir, ab.pairing, ab.cpu, ab.min_time};
   out.baseline_source = fmt::format("{} — base build '{}'", source, ab.base_build_dir);
   out.contender_source = fmt::format("{} — head build '{}'", source, ab.head_build_dir);
   out.contender_commit = bundle.commit;

@@ -100,6 +100,7 @@ class PolicyReader {
   void read_binaries(const PolicyNode& n);
   void read_derived(const PolicyNode& n);
   void read_commands(const PolicyNode& n);
+  void read_ab(const PolicyNode& n);
   void read_rules(const PolicyNode& n);
   void read_size(const PolicyNode& n);
   [[nodiscard]] CompiledRule read_rule(const PolicyNode& r);

@@ -28,6 +28,7 @@ constexpr std::string_view k_command_keys[] = {"name",        "run",   "runs",  
 constexpr std::string_view k_derived_keys[] = {"name", "suite", "metric", "ratio", "of"};
 constexpr std::string_view k_size_keys[] = {"max", "growth", "sections"};
 constexpr std::string_view k_section_keys[] = {"max", "growth"};
+constexpr std::string_view k_ab_keys[] = {"rounds", "pair", "cpu", "min_time"};
 
 bool is_statistic(std::string_view s) { return parse_target_statistic(s).has_value(); }
 
@@ -46,7 +47,7 @@ std::span<const PolicyReader::Section> PolicyReader::sections() {
       {"defaults", &PolicyReader::read_defaults}, {"suites", &PolicyReader::read_suites},
       {"rules", &PolicyReader::read_rules},       {"size", &PolicyReader::read_size},
       {"binaries", &PolicyReader::read_binaries}, {"derived", &PolicyReader::read_derived},
-      {"commands", &PolicyReader::read_commands},
+      {"commands", &PolicyReader::read_commands}, {"ab", &PolicyReader::read_ab},
   };
   return table;
 }
@@ -239,6 +240,53 @@ void PolicyReader::read_suites(const PolicyNode& n) {
     }
     if (s.has("timeout")) spec.timeout = timeout_at(s.child("timeout"), "600s");
     m_policy.suites.push_back(std::move(spec));
+  }
+}
+
+void PolicyReader::read_ab(const PolicyNode& n) {
+  expect_object(n);
+  check_keys(n, k_ab_keys);
+  AbSettings& ab = m_policy.ab;
+  // 15: with fewer pairs the signed-rank test cannot show a lone regression
+  // among a few dozen tests (docs/ab.md, "With 10 A/B rounds nothing is caught").
+  if (n.has("rounds")) ab.rounds = static_cast<int>(integer_of(n.child("rounds"), 15, 10'000));
+  if (n.has("pair")) {
+    PolicyNode p = n.child("pair");
+    std::string v = string_of(p, "\"benchmark\"");
+    if (v == "benchmark") {
+      ab.pairing = AbPairing::benchmark;
+    } else if (v == "suite") {
+      ab.pairing = AbPairing::suite;
+    } else {
+      fail_value(p, fmt::format("unknown pair '{}' — expected \"suite\" (each build runs the whole suite back to "
+                                "back) or \"benchmark\" (each benchmark)",
+                                v));
+    }
+  }
+  // Which CPUs exist is the runner's to say: `gate run --ab` refuses one it may not use.
+  if (n.has("cpu")) {
+    PolicyNode c = n.child("cpu");
+    if (c.json->is(JsonType::string)) {
+      if (c.json->text != "last") {
+        fail_value(c, fmt::format("unknown cpu '{}' — expected a CPU number such as 1, or \"last\" (the "
+                                  "highest-numbered CPU the gate may use)",
+                                  c.json->text));
+      }
+      ab.cpu = k_last_cpu;
+    } else {
+      ab.cpu = static_cast<int>(integer_of(c, 0, 1023));
+    }
+  }
+  if (n.has("min_time")) {
+    PolicyNode t = n.child("min_time");
+    std::string text = string_of(t, "\"20ms\"");
+    std::string why;
+    auto q = try_parse_quantity(text, why);
+    if (!q) fail_value(t, fmt::format("bad min_time '{}': {}", text, why));
+    if (q->dim != Dimension::time || !(q->value > 0) || q->value > 60e9) {
+      fail_value(t, fmt::format("bad min_time '{}': expected a time above 0 and at most 60s, such as \"20ms\"", text));
+    }
+    ab.min_time = q->value / 1e9;
   }
 }
 

@@ -96,7 +96,9 @@ std::string render_json(const Comparison& c) {
     j["ab"] = {{"rounds", c.ab->rounds},
                {"base_build", c.ab->base_build_dir},
                {"head_build", c.ab->head_build_dir},
-               {"pairing", to_string(c.ab->pairing)}};
+               {"pairing", to_string(c.ab->pairing)},
+               {"cpu", c.ab->cpu ? ordered_json(*c.ab->cpu) : ordered_json(nullptr)},
+               {"min_time", c.ab->min_time ? ordered_json(*c.ab->min_time) : ordered_json(nullptr)}};
   } else {
     j["ab"] = nullptr;
   }

@@ -23,8 +23,11 @@ std::string statistics_fact(const Comparison& c) {
   if (c.method == Method::paired) {
     noisy = "median ratio head/base of the same-job a/b pairs";
     if (c.ab) {
-      noisy += fmt::format(" ({} rounds, base and head builds interleaved {})", c.ab->rounds,
-                           c.ab->pairing == AbPairing::benchmark ? "benchmark by benchmark" : "suite by suite");
+      noisy += fmt::format(" ({} rounds{}, base and head builds interleaved {}{})", c.ab->rounds,
+                           c.ab->min_time ? fmt::format(" of {}", format_quantity(*c.ab->min_time * 1e9, "ns"))
+                                          : std::string(),
+                           c.ab->pairing == AbPairing::benchmark ? "benchmark by benchmark" : "suite by suite",
+                           c.ab->cpu ? fmt::format(", all on CPU {}", *c.ab->cpu) : std::string());
     }
     noisy += ", one-sided Wilcoxon signed-rank test of log(head / allowed) against the limit";
   } else {

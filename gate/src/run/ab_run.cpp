@@ -1,8 +1,11 @@
 // gate/src/run/ab_run.cpp — same-job A/B runs: the chosen suites from two
 // builds, interleaved round by round in a seeded random schedule, each round's
 // samples tagged with it, both sides in one bundle.
+#include <sched.h>
+
 #include <algorithm>
 #include <array>
+#include <cerrno>
 #include <map>
 #include <numeric>
 #include <random>
@@ -13,6 +16,7 @@
 
 #include "gate/error.hpp"
 #include "gate/model/metrics.hpp"
+#include "gate/policy/policy.hpp"
 #include "gate/run/run.hpp"
 #include "gate/store/runner.hpp"
 #include "run/command_runner.hpp"
@@ -203,6 +207,51 @@ std::string ab_round(SuiteRunner& runner, const SuiteSpec& spec, const std::file
   return run.failure.value_or(std::string());
 }
 
+/// The CPU `wanted` names (k_last_cpu: the highest-numbered one this gate
+/// may use); refuses one the gate may not run on, before anything runs:
+/// pinned there, every benchmark would fail to start.
+int usable_cpu(int wanted, std::string_view from) {
+  const std::string asked = wanted == k_last_cpu ? std::string("last") : std::to_string(wanted);
+  cpu_set_t allowed;
+  CPU_ZERO(&allowed);
+  if (::sched_getaffinity(0, sizeof allowed, &allowed) != 0) {
+    throw Error(fmt::format("running an a/b pair: {} {}: the CPUs this gate may use are unknown: {}", from, asked,
+                            std::system_category().message(errno)));
+  }
+  std::string list;
+  int last = -1;
+  for (int c = 0; c < CPU_SETSIZE; ++c) {
+    if (!CPU_ISSET(c, &allowed)) continue;
+    list += (list.empty() ? "" : ", ") + std::to_string(c);
+    last = c;
+  }
+  if (wanted == k_last_cpu && last >= 0) return last;
+  if (wanted >= 0 && wanted < CPU_SETSIZE && CPU_ISSET(wanted, &allowed)) return wanted;
+  throw Error(fmt::format("running an a/b pair: {} {}: not a CPU this gate may use (it may use {})", from, asked, list));
+}
+
+/// Pinned to one CPU, a benchmark of several threads runs them all there:
+/// its time is their work, not how they scale. Said once, after the first
+/// round (which ran every benchmark), naming them.
+void say_threads_on_one_cpu(SuiteRunner& runner, const std::vector<AbEntry>& entries, int cpu) {
+  std::vector<std::string> names;
+  for (const auto& e : entries) {
+    for (const Suite* side : {&e.head.suite, &e.base.suite}) {
+      for (const auto& b : side->benchmarks) {
+        std::string name = e.spec->name + " " + b.name;
+        if (b.threads > 1 && std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
+      }
+    }
+  }
+  if (names.empty()) return;
+  std::string shown;
+  for (std::size_t i = 0; i < names.size() && i < 3; ++i) shown += (i == 0 ? "" : ", ") + names[i];
+  runner.notice(fmt::format("pinned to CPU {}: {} benchmark{} of several threads run{} them on that one CPU ({}{}): "
+                            "{} times measure the threads' work, not how they scale",
+                            cpu, names.size(), names.size() == 1 ? "" : "s", names.size() == 1 ? "s" : "", shown,
+                            names.size() > 3 ? ", …" : "", names.size() == 1 ? "its" : "their"));
+}
+
 }  // namespace
 
 RunBundle run_ab(const Policy& policy, const AbOptions& options, RunObserver* observer) {
@@ -223,7 +272,18 @@ RunBundle run_ab(const Policy& policy, const AbOptions& options, RunObserver* ob
   // was caught, even at +100%). Without --repetitions, A/B runs at least
   // k_min_ab_rounds rounds.
   RunOptions paired = run;
-  if (!paired.repetitions) paired.repetitions = std::max(policy.defaults.repetitions, k_min_ab_rounds);
+  if (!paired.repetitions) {
+    paired.repetitions = policy.ab.rounds.value_or(std::max(policy.defaults.repetitions, k_min_ab_rounds));
+  }
+  // The command line's settings, else the policy's "ab" section.
+  const AbPairing pairing = options.pairing.value_or(policy.ab.pairing);
+  std::optional<int> cpu = options.cpu ? options.cpu : policy.ab.cpu;
+  if (cpu == k_no_cpu) cpu.reset();  // --pin none: not pinned, whatever the policy says
+  const std::optional<double> min_time = options.min_time ? options.min_time : policy.ab.min_time;
+  if (cpu) cpu = usable_cpu(*cpu, options.cpu ? "--pin" : "the policy's ab.cpu");
+  if (min_time && !(*min_time > 0 && *min_time <= 60)) {
+    throw Error(fmt::format("running an a/b pair: --min-time {:g}: expected seconds above 0 and at most 60", *min_time));
+  }
   const int rounds = detail::choose_repetitions(policy, paired, observer);
   detail::check_timeout(run.timeout);
   detail::check_filter(run.filter);
@@ -241,6 +301,15 @@ RunBundle run_ab(const Policy& policy, const AbOptions& options, RunObserver* ob
   WorkDir work;
   SuiteRunner runner(run, 1, valgrind, work, observer);
 
+  // With a min_time, each suite runs with it after the policy's own
+  // arguments (Google Benchmark takes the last of a flag given twice).
+  std::vector<SuiteSpec> timed_specs;
+  timed_specs.reserve(chosen.size());
+  for (const SuiteSpec* spec : chosen) {
+    timed_specs.push_back(*spec);
+    if (min_time) timed_specs.back().args.push_back(fmt::format("--benchmark_min_time={}", *min_time));
+  }
+
   // Which build has which suite. A suite missing from the base build is new
   // in the head build (judged as new); missing from the head build it is a
   // failed suite, as in a plain run. A build that has none of the suites is
@@ -248,7 +317,8 @@ RunBundle run_ab(const Policy& policy, const AbOptions& options, RunObserver* ob
   std::vector<AbEntry> entries;
   std::size_t base_present = 0;
   std::size_t head_present = 0;
-  for (const SuiteSpec* spec : chosen) {
+  for (const SuiteSpec& timed : timed_specs) {
+    const SuiteSpec* spec = &timed;
     AbEntry e;
     e.spec = spec;
     e.base.binary = SuiteRunner::resolve(*spec, options.base_build_dir);
@@ -353,7 +423,7 @@ RunBundle run_ab(const Policy& policy, const AbOptions& options, RunObserver* ob
       const std::size_t sides = (runs(e.base) ? 1 : 0) + (runs(e.head) ? 1 : 0);
       for (int r = from_round; r <= rounds; ++r) {
         std::size_t units = 1;
-        if (options.pairing == AbPairing::benchmark && r > 1) {
+        if (pairing == AbPairing::benchmark && r > 1) {
           units = !e.units.empty() ? e.units.size() : e.head.listed ? e.head.listed->size() : 1;
         }
         n += sides * units;
@@ -366,6 +436,7 @@ RunBundle run_ab(const Policy& policy, const AbOptions& options, RunObserver* ob
   std::vector<std::size_t> order(entries.size());
   std::iota(order.begin(), order.end(), 0);
   const std::vector<std::vector<std::string>> whole_suite = {{}};
+  runner.set_cpu(cpu);
   for (int round = 1; round <= rounds; ++round) {
     std::shuffle(order.begin(), order.end(), rng);
     for (std::size_t i : order) {
@@ -401,10 +472,14 @@ RunBundle run_ab(const Policy& policy, const AbOptions& options, RunObserver* ob
         }
         if (!e.active) break;
       }
-      if (round == 1 && e.active && options.pairing == AbPairing::benchmark) e.units = benchmark_units(e);
+      if (round == 1 && e.active && pairing == AbPairing::benchmark) e.units = benchmark_units(e);
     }
-    if (round == 1) steps = step + count_steps(2);
+    if (round == 1) {
+      steps = step + count_steps(2);
+      if (cpu) say_threads_on_one_cpu(runner, entries, *cpu);
+    }
   }
+  runner.set_cpu(std::nullopt);
   if (run.instrument) {
     std::size_t passes = 0;
     for (const auto& e : entries) passes += e.active ? (e.base.present ? 2 : 1) : 0;
@@ -432,7 +507,9 @@ RunBundle run_ab(const Policy& policy, const AbOptions& options, RunObserver* ob
   ab.head_build_dir = run.build_dir.string();
   ab.rounds = rounds;
   ab.seed = seed;
-  ab.pairing = options.pairing;
+  ab.pairing = pairing;
+  ab.cpu = cpu;
+  ab.min_time = min_time;
   for (auto& e : entries) {
     if (!e.first.empty()) ab.first[e.spec->name] = e.first;
     if (e.base.present) ab.base_suites.push_back(std::move(e.base.suite));

@@ -4,6 +4,7 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <sched.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/signalfd.h>
@@ -99,6 +100,7 @@ struct ChildSetup {
   int stdout_fd = -1;
   int stderr_fd = -1;
   int exec_status_fd = -1;
+  int cpu = -1;  ///< the one CPU the child runs on; -1: any
 };
 
 /// Reads exactly `size` bytes; false on EOF or error before that.
@@ -222,7 +224,12 @@ int kill_children(pid_t self) {
     ::dup2(c.stdout_fd, STDOUT_FILENO);
     ::dup2(c.stderr_fd, STDERR_FILENO);
     int e = 0;
-    if (c.cwd != nullptr && ::chdir(c.cwd) != 0) {
+    cpu_set_t one;
+    CPU_ZERO(&one);
+    if (c.cpu >= 0) CPU_SET(c.cpu, &one);
+    if (c.cpu >= 0 && ::sched_setaffinity(0, sizeof one, &one) != 0) {
+      e = -errno;  // negative: the affinity, not the start, failed
+    } else if (c.cwd != nullptr && ::chdir(c.cwd) != 0) {
       e = errno;
     } else {
       ::execve(c.program, c.argv, c.env);
@@ -409,6 +416,13 @@ ProcessResult run_process(const ProcessSpec& spec) {
   child.stdout_fd = out.write.get();
   child.stderr_fd = err.write.get();
   child.exec_status_fd = exec_status.write.get();
+  if (spec.cpu) {
+    if (*spec.cpu < 0 || *spec.cpu >= CPU_SETSIZE) {
+      result.start_error = fmt::format("CPU {} does not exist (0 to {})", *spec.cpu, CPU_SETSIZE - 1);
+      return result;
+    }
+    child.cpu = *spec.cpu;
+  }
 
   const auto start = Clock::now();
   const pid_t guard = ::fork();
@@ -441,7 +455,8 @@ ProcessResult run_process(const ProcessSpec& spec) {
     lifeline.write.reset();
     wait_for(guard);
     result.ending = ProcessResult::Ending::failed_to_start;
-    result.start_error = (!cwd.empty() ? fmt::format("in '{}': ", cwd) : std::string()) + errno_text(exec_errno);
+    result.start_error = exec_errno < 0 ? fmt::format("cannot run on CPU {}: {}", child.cpu, errno_text(-exec_errno))
+                         : (!cwd.empty() ? fmt::format("in '{}': ", cwd) : std::string()) + errno_text(exec_errno);
     result.elapsed = Clock::now() - start;
     return result;
   }

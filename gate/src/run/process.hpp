@@ -22,6 +22,9 @@ struct ProcessSpec {
   std::filesystem::path stdin_file;
   /// The child's whole environment ("NAME=value"); unset: the gate's own.
   std::optional<std::vector<std::string>> env;
+  /// The one CPU the child runs on (its affinity, set before it starts, and
+  /// inherited by its threads and children); unset: the CPUs the gate may use.
+  std::optional<int> cpu;
   /// The whole run. On expiry the child's process group gets SIGTERM, then
   /// SIGKILL after `kill_grace`.
   std::chrono::nanoseconds timeout = std::chrono::minutes(10);

@@ -322,6 +322,7 @@ ProcessResult SuiteRunner::run_pass(std::vector<std::string> argv, nanoseconds t
   ProcessSpec p;
   p.argv = std::move(argv);
   p.env = std::move(env);
+  p.cpu = m_cpu;
   p.timeout = timeout;
   p.kill_grace = m_options.kill_grace;
   p.keep_stdout = false;

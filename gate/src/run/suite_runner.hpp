@@ -119,6 +119,10 @@ class SuiteRunner {
   /// empty: RunOptions::filter. run() sets its own; A/B runs set it per suite.
   void set_suite_filter(std::string filter) { m_suite_filter = std::move(filter); }
 
+  /// The one CPU the next passes' suite binaries run on (`gate run --ab
+  /// --pin`); unset: the CPUs the gate may use.
+  void set_cpu(std::optional<int> cpu) { m_cpu = cpu; }
+
   enum class Outcome { measured, nothing_matched };
 
   struct TimedRun {
@@ -175,6 +179,7 @@ class SuiteRunner {
   /// The filter of the suite being run when a shard or set_suite_filter() replaces the
   /// user's (which the listing already applied); empty: RunOptions::filter.
   std::string m_suite_filter;
+  std::optional<int> m_cpu;  ///< set_cpu()
   double m_calibration;  ///< measured time per estimated second
   double m_actual_total = 0;
   double m_estimated_total = 0;

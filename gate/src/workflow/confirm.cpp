@@ -201,7 +201,7 @@ Comparison confirm_suspects(Comparison first, const ConfirmOptions& options) {
   std::vector<std::string> top;
   top.push_back(fmt::format("{} suspect{} re-run from '{}' vs '{}', {} rounds: {} confirmed{}", suspects.size(),
                             suspects.size() == 1 ? "" : "s", options.base_build_dir.string(),
-                            options.head_build_dir.string(), options.rounds, confirmed,
+                            options.head_build_dir.string(), bundle.ab ? bundle.ab->rounds : 0, confirmed,
                             unjudged == 0 ? std::string() : fmt::format(", {} could not be judged", unjudged)));
   // What the re-run itself noticed (identical code, a failed suite).
   for (const auto& n : second.notices) top.push_back("confirmation: " + n);

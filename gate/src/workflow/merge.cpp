@@ -126,6 +126,15 @@ void merge_ab(AbRun& into, const std::string& into_source, const AbRun& part, co
     throw Error(fmt::format("merging '{}': an a/b run of {} rounds, '{}' of {} — shards must run the same rounds",
                             part_source, part.rounds, into_source, into.rounds));
   }
+  if (part.pairing != into.pairing || part.cpu != into.cpu || part.min_time != into.min_time) {
+    auto how = [](const AbRun& ab) {
+      return fmt::format("paired {} by {}, {}, {}", to_string(ab.pairing), to_string(ab.pairing),
+                         ab.cpu ? fmt::format("on CPU {}", *ab.cpu) : std::string("not pinned"),
+                         ab.min_time ? fmt::format("min_time {}s", *ab.min_time) : std::string("the suites' min_time"));
+    };
+    throw Error(fmt::format("merging '{}': an a/b run {}, '{}' {} — shards must be measured the same way", part_source,
+                            how(part), into_source, how(into)));
+  }
   for (const auto& [suite, letters] : part.first) into.first.emplace(suite, letters);
 }
 

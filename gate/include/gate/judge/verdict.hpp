@@ -153,6 +153,8 @@ struct AbSource {
   std::string base_build_dir;
   std::string head_build_dir;
   AbPairing pairing = AbPairing::suite;
+  std::optional<int> cpu;          ///< AbRun::cpu: the one CPU both builds ran on
+  std::optional<double> min_time;  ///< AbRun::min_time: seconds of each benchmark run
 };
 
 /// What the noisy-metric tests of a comparison could see (docs/statistics.md):

@@ -137,6 +137,12 @@ struct AbRun {
   std::uint32_t seed = 0;      ///< seed of the suite order and of the side that starts, to replay the schedule
   /// How close the two runs of a pair are (absent from older bundles: suite).
   AbPairing pairing = AbPairing::suite;
+  /// The one CPU every benchmark run of both builds ran on (`--pin`);
+  /// unset: any the gate could use.
+  std::optional<int> cpu;
+  /// Seconds of --benchmark_min_time every suite ran with in the rounds,
+  /// when the run set it (`--min-time`); unset: the policy's suite arguments.
+  std::optional<double> min_time;
   std::vector<Suite> base_suites;  ///< the base build's results, suite for suite; a suite absent here is new in head
   /// Suite → one letter per round that ran: 'b' the base build ran first in
   /// that round, 'h' the head build.

@@ -155,6 +155,28 @@ struct Defaults {
   double noise_ceiling = 0.5;
 };
 
+/// AbSettings::cpu and AbOptions::cpu: the highest-numbered CPU the gate
+/// may use, whichever that is on the runner ("last" in gate.json and on the
+/// command line). CPU 0 is the one that usually serves the machine's
+/// interrupts and housekeeping.
+inline constexpr int k_last_cpu = -1;
+/// AbOptions::cpu: not pinned, whatever the policy's ab.cpu says (`--pin none`).
+inline constexpr int k_no_cpu = -2;
+
+/// How same-job A/B runs measure (gate.json "ab"), where the command line
+/// of `gate run --ab` does not say. docs/policy.md, "ab".
+struct AbSettings {
+  /// Rounds; unset: the larger of defaults.repetitions and 15.
+  std::optional<int> rounds;
+  AbPairing pairing = AbPairing::suite;
+  /// The one CPU both builds' benchmarks run on; k_last_cpu: the
+  /// highest-numbered one the gate may use; unset: any.
+  std::optional<int> cpu;
+  /// Seconds of --benchmark_min_time of every suite in the rounds; unset:
+  /// the suites' own arguments.
+  std::optional<double> min_time;
+};
+
 /// A metric override from the policy's "metrics" object; unset fields keep
 /// gate::describe_metric's answer.
 struct MetricOverride {
@@ -188,6 +210,7 @@ struct Policy {
   std::vector<BinarySpec> binaries;  ///< product binaries ("binaries"), in file order
   std::vector<DerivedSpec> derived;  ///< derived metrics ("derived"), in file order
   std::vector<CommandSpec> commands;  ///< product commands timed by `gate run` ("commands"), in file order
+  AbSettings ab;  ///< how `gate run --ab` measures ("ab")
 
   /// The rules for one benchmark of one suite: defaults, then every rule
   /// whose globs match, in file order. Cheap: globs are compiled once, no

@@ -183,10 +183,18 @@ struct AbOptions {
   /// Seed of the schedule (suite order, which build starts); unset: a
   /// random one. Recorded in the bundle either way.
   std::optional<std::uint32_t> seed;
-  /// What each build runs back to back in a round: the whole suite (the
-  /// default) or one benchmark (the two runs of a pair a fraction of a
-  /// second apart). docs/ab.md, "The schedule".
-  AbPairing pairing = AbPairing::suite;
+  /// What each build runs back to back in a round: the whole suite or one
+  /// benchmark (the two runs of a pair a fraction of a second apart).
+  /// docs/ab.md, "The schedule". Unset: the policy's (Policy::ab).
+  std::optional<AbPairing> pairing;
+  /// The one CPU every suite binary of both builds runs on (k_last_cpu:
+  /// the highest-numbered one the gate may use; k_no_cpu: none, whatever
+  /// the policy says); unset: the policy's, else any. Refused before anything runs when the gate may not use that CPU.
+  std::optional<int> cpu;
+  /// Seconds of --benchmark_min_time for every suite in the rounds, after
+  /// the policy's arguments; unset: the policy's (Policy::ab), else the
+  /// suites' own arguments. Above 0.
+  std::optional<double> min_time;
 };
 
 /// Runs the chosen suites of `policy` from two builds, interleaved, and

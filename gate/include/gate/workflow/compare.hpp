@@ -71,7 +71,7 @@ struct RefCompareOptions {
 struct ConfirmRequest {
   std::filesystem::path base_build_dir;                    ///< the base ref's build
   std::filesystem::path head_build_dir = "build/release";  ///< the build the contender came from
-  int rounds = k_default_confirm_rounds;
+  std::optional<int> rounds;  ///< unset: the policy's ab.rounds, else the gate's (ConfirmOptions::rounds)
   std::optional<std::filesystem::path> bundle_out;  ///< also write the re-run's A/B bundle here
 };
 

@@ -17,14 +17,12 @@
 
 namespace gate {
 
-/// Rounds of a confirmation unless asked otherwise: more than a first run's
-/// repetitions, because the few suspects are all it runs.
-inline constexpr int k_default_confirm_rounds = 15;
-
 struct ConfirmOptions {
   std::filesystem::path base_build_dir;                  ///< the base ref's build: its suite binaries
   std::filesystem::path head_build_dir = "build/release";  ///< the build the first step's results came from
-  int rounds = k_default_confirm_rounds;                 ///< A/B rounds; at least 1 (fewer than 9 with a notice)
+  /// A/B rounds; at least 1 (fewer than 9 with a notice); unset: the
+  /// policy's ab.rounds, else run_ab's default.
+  std::optional<int> rounds;
   std::optional<std::chrono::nanoseconds> timeout;  ///< per suite binary run; unset: the policy's
   std::optional<std::string> runner;                ///< as RunOptions::runner
   std::filesystem::path repo_dir = ".";             ///< as RunOptions::repo_dir
