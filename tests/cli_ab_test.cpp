@@ -364,6 +364,41 @@ BOOST_AUTO_TEST_CASE(the_policy_ab_section_pins_both_builds_to_one_cpu_and_the_r
   BOOST_TEST(contains(no_time.first_err_line(), "--min-time 0: expected seconds above 0 and at most 60"), no_time.err);
 }
 
+// The policy's product commands run on the pinned CPU too, both builds' runs
+// of every round: a command that succeeds only where it may use that one CPU
+// and no other exits 0 on both sides, and fails (status 1) when not pinned.
+BOOST_AUTO_TEST_CASE(a_pin_holds_for_the_policys_commands_too) {
+  TempDir dir;
+  const int last = last_allowed_cpu();
+  write_file(dir / "gate.json", R"({
+  "commands": [{"name": "where", "run": ["/bin/grep", "-qE", "^Cpus_allowed_list:[[:space:]]*)" +
+                                    std::to_string(last) + R"($", "/proc/self/status"],
+                "runs": 3, "warmup": 0, "timeout": "10s"}],
+  "ab": {"cpu": "last"}
+})");
+  fs::create_directories(dir / "base");
+  fs::create_directories(dir / "head");
+  auto run = run_gate({"run", "--policy", (dir / "gate.json").string(), "--ab", (dir / "base").string(),
+                       (dir / "head").string(), "--repetitions", "3", "--out", (dir / "ab.json").string()});
+  BOOST_REQUIRE_MESSAGE(run.exit_code == 0, run.err);
+  json bundle = json::parse(read_file(dir / "ab.json"));
+  BOOST_TEST(bundle["ab"]["cpu"] == last);
+  BOOST_REQUIRE(bundle["suites"].size() == 1u);
+  BOOST_REQUIRE(bundle["ab"]["base_suites"].size() == 1u);
+  BOOST_TEST(bundle["suites"][0]["command"]["exit_code"] == 0, bundle["suites"][0].dump());
+  BOOST_TEST(bundle["ab"]["base_suites"][0]["command"]["exit_code"] == 0);
+  BOOST_TEST(bundle["suites"][0]["benchmarks"][0]["metrics"]["real_time"]["samples"].size() == 3u);
+
+  auto free = run_gate({"run", "--policy", (dir / "gate.json").string(), "--ab", (dir / "base").string(),
+                        (dir / "head").string(), "--repetitions", "3", "--pin", "none", "--out",
+                        (dir / "free.json").string()});
+  BOOST_REQUIRE_MESSAGE(free.exit_code == 0, free.err);
+  json unpinned = json::parse(read_file(dir / "free.json"));
+  if (last > 0) {  // with one CPU allowed, pinned and free are the same
+    BOOST_TEST(unpinned["suites"][0]["command"]["exit_code"] == 1, unpinned["suites"][0].dump());
+  }
+}
+
 BOOST_AUTO_TEST_CASE(run_ab_usage_errors_exit_2_with_one_line) {
   TempDir dir;
   write_file(dir / "gate.json", k_policy);

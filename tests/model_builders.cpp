@@ -9,12 +9,7 @@
 namespace gate::test {
 
 Metric metric(const std::string& name, std::vector<double> values, bool with_rounds) {
-  Metric m;
-  m.name = name;
-  auto info = describe_metric(name);
-  m.unit = info.unit;
-  m.direction = info.direction;
-  m.kind = info.kind;
+  Metric m = make_metric(name);
   m.samples = std::move(values);
   if (with_rounds) {
     for (std::size_t i = 0; i < m.samples.size(); ++i) m.rounds.push_back(static_cast<int>(i) + 1);

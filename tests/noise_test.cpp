@@ -58,12 +58,7 @@ std::vector<double> normal_samples(std::mt19937_64& rng, std::size_t n, double c
 }
 
 Metric metric(const std::string& name, std::vector<double> values) {
-  Metric m;
-  m.name = name;
-  auto info = describe_metric(name);
-  m.unit = info.unit;
-  m.direction = info.direction;
-  m.kind = info.kind;
+  Metric m = make_metric(name);
   m.samples = std::move(values);
   return m;
 }

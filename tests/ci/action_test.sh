@@ -14,6 +14,9 @@
 # Environment: GATE_BUILD_DIR (this build, installed by the test),
 # PERFGATE_SOURCE_DIR (this repository), CI_WORK (a scratch directory).
 # Exit 0 passed, 1 failed, 77 skipped (with the reason on stdout).
+# The checks below run functions through expect (checks.sh), which shellcheck
+# cannot follow:
+# shellcheck disable=SC2317
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -23,16 +26,8 @@ source_dir="${PERFGATE_SOURCE_DIR:-$(cd "$here/../.." && pwd)}"
 work="$CI_WORK/action"
 runner="gha-example"
 
-failures=0
-fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
-pass() { echo "ok: $*"; }
-skip() { echo "SKIPPED: $*"; exit 77; }
-expect() {  # DESCRIPTION COMMAND...
-  local what="$1"
-  shift
-  if "$@"; then pass "$what"; else fail "$what"; fi
-}
-has() { grep -qE -- "$2" "$1"; }
+# shellcheck source=tests/ci/checks.sh
+source "$here/checks.sh"
 
 for tool in git jq cmake valgrind; do
   command -v "$tool" > /dev/null || skip "$tool is not installed"
@@ -202,8 +197,4 @@ expect "both sides' profiles of BM_Fnv1a/4096 are kept, decompressed" \
   test -s "$ci/perfgate/profiles/checksum_bench/callgrind.out.BM_Fnv1a%2F4096.head" \
     -a -s "$ci/perfgate/profiles/checksum_bench/callgrind.out.BM_Fnv1a%2F4096.base"
 
-if [ "$failures" -gt 0 ]; then
-  echo "$failures checks failed"
-  exit 1
-fi
-echo "all checks passed"
+finish

@@ -23,26 +23,8 @@ fixture="$here/fixture"
 runner="ci-fixture"
 rolling="perfgate/baselines/$runner"
 
-failures=0
-fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
-pass() { echo "ok: $*"; }
-skip() { echo "SKIPPED: $*"; exit 77; }
-finish() {
-  if [ "$failures" -gt 0 ]; then
-    echo "$failures checks failed"
-    exit 1
-  fi
-  echo "all checks passed"
-  exit 0
-}
-expect() {  # DESCRIPTION COMMAND...
-  local what="$1"
-  shift
-  if "$@"; then pass "$what"; else fail "$what"; fi
-}
-has() { grep -qE -- "$2" "$1"; }
-lacks() { ! grep -qE -- "$2" "$1"; }
-equal() { [ "$1" = "$2" ] || { echo "  '$1' != '$2'"; return 1; }; }
+# shellcheck source=tests/ci/checks.sh
+source "$here/checks.sh"
 
 for tool in git jq cmake; do
   command -v "$tool" > /dev/null || skip "$tool is not installed"

@@ -11,9 +11,8 @@ comment="$source_dir/scripts/ci/comment"
 work="$(mktemp -d "${TMPDIR:-/tmp}/perfgate-comment-test.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
 
-failures=0
-fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
-pass() { echo "ok: $*"; }
+# shellcheck source=tests/ci/checks.sh
+source "$here/checks.sh"
 for tool in jq perl zip unzip; do
   command -v "$tool" >/dev/null || { echo "SKIPPED: $tool is not installed (scripts/install-deps installs it)"; exit 77; }
 done
@@ -255,8 +254,4 @@ if run_comment && [ ! -s "$fake/calls.log" ]; then pass "a merge_group run posts
 event skipped '[7]'
 if run_comment && [ ! -s "$fake/calls.log" ]; then pass "a skipped run posts nothing"; else fail "skipped: $(cat "$fake/calls.log")"; fi
 
-if [ "$failures" -gt 0 ]; then
-  echo "$failures checks failed"
-  exit 1
-fi
-echo "all checks passed"
+finish

@@ -22,20 +22,10 @@ fixture="$here/fixture"
 origin="$CI_WORK/origin.git"
 runner="ci-fixture"
 
-failures=0
-fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
-pass() { echo "ok: $*"; }
-skip() { echo "SKIPPED: $*"; exit 77; }
+# shellcheck source=tests/ci/checks.sh
+source "$here/checks.sh"
 # A case that waits for a change of the gate is skipped, with what it waits
 # for, unless CI_RUN_PENDING=1 (to see how far the gate is).
-finish() {
-  if [ "$failures" -gt 0 ]; then
-    echo "$failures checks failed"
-    exit 1
-  fi
-  echo "all checks passed"
-  exit 0
-}
 
 for tool in git jq cmake; do
   command -v "$tool" >/dev/null || skip "$tool is not installed"
@@ -135,14 +125,6 @@ begin_case() {
   mkdir -p "$case_dir"
 }
 
-expect() {  # DESCRIPTION COMMAND...
-  local what="$1"
-  shift
-  if "$@"; then pass "$what"; else fail "$what"; fi
-}
-has() { grep -qE -- "$2" "$1"; }
-holds() { jq -e "$1" "$2" > /dev/null; }  # FILTER FILE: true for the JSON file
-lacks() { ! grep -qE -- "$2" "$1"; }
 
 # The code change of a real regression: the checksum makes three passes over
 # its input instead of one. Wall and CPU time triple; nothing allocates.

@@ -561,12 +561,7 @@ void Ingest::process_iteration(Benchmark& bench, BenchState& state, double scale
   auto add = [&bench, expected](std::string_view metric, double value) {
     Metric* m = bench.metric(metric);
     if (m == nullptr) {
-      MetricInfo info = describe_metric(metric);
-      Metric fresh;
-      fresh.name = std::string(metric);
-      fresh.unit = std::move(info.unit);
-      fresh.direction = info.direction;
-      fresh.kind = info.kind;
+      Metric fresh = make_metric(metric);
       fresh.samples.reserve(expected);
       bench.metrics.push_back(std::move(fresh));
       m = &bench.metrics.back();
@@ -683,12 +678,7 @@ void Ingest::finish() {
     if (source == bench.aggregates.end()) continue;
     bench.repetitions = static_cast<int>(std::clamp<std::int64_t>(state.reported_repetitions, 0, INT_MAX));
     auto add = [&bench](const std::string& metric, double value) {
-      MetricInfo info = describe_metric(metric);
-      Metric m;
-      m.name = metric;
-      m.unit = std::move(info.unit);
-      m.direction = info.direction;
-      m.kind = info.kind;
+      Metric m = make_metric(metric);
       m.samples = {value};
       m.from_aggregates = true;
       bench.metrics.push_back(std::move(m));

@@ -5,6 +5,7 @@
 
 #include <unordered_map>
 
+#include "gate/model/metrics.hpp"
 #include "judge/judging.hpp"
 
 namespace gate::detail {
@@ -19,12 +20,7 @@ std::optional<Benchmark> derive(const DerivedSpec& spec, const Suite& suite, con
     why = fmt::format("'{}' needs '{}' of both '{}' and '{}'", spec.name, spec.of, spec.numerator, spec.denominator);
     return std::nullopt;
   }
-  Metric m;
-  m.name = spec.metric;
-  const MetricInfo info = policy.describe(spec.metric);
-  m.direction = info.direction;
-  m.kind = info.kind;
-  m.unit = info.unit;
+  Metric m = make_metric(spec.metric, policy.describe(spec.metric));
   m.from_aggregates = nm->from_aggregates || dm->from_aggregates;
   auto add = [&](double n, double d, int round) -> bool {
     if (!(d > 0) || !(n >= 0)) {

@@ -2,6 +2,7 @@
 #include "gate/model/metrics.hpp"
 
 #include <array>
+#include <utility>
 
 namespace gate {
 namespace {
@@ -51,5 +52,16 @@ bool is_callgrind_metric(std::string_view name) {
 
 std::string_view to_string(Direction d) { return d == Direction::lower_is_better ? "lower" : "higher"; }
 std::string_view to_string(MetricKind k) { return k == MetricKind::noisy ? "noisy" : "deterministic"; }
+
+Metric make_metric(std::string_view name, MetricInfo info) {
+  Metric m;
+  m.name = std::string(name);
+  m.unit = std::move(info.unit);
+  m.direction = info.direction;
+  m.kind = info.kind;
+  return m;
+}
+
+Metric make_metric(std::string_view name) { return make_metric(name, describe_metric(name)); }
 
 }  // namespace gate

@@ -499,7 +499,8 @@ RunBundle run_ab(const Policy& policy, const AbOptions& options, RunObserver* ob
 
   detail::CommandPairs pairs;
   if (!commands.empty()) {
-    pairs = detail::run_commands_ab(commands, rounds, options.base_build_dir, run, work, observer, steps, steps + 1, rng);
+    pairs = detail::run_commands_ab(commands, rounds, options.base_build_dir, run, work, observer, steps, steps + 1, rng,
+                                    cpu);
   }
 
   AbRun ab;

@@ -207,11 +207,7 @@ void SuiteRunner::merge(const std::string& suite_name, const std::vector<Callgri
       target = &suite.benchmarks.back();
     }
     for (const auto& [name, value] : c.metrics) {
-      MetricInfo info = describe_metric(name);
-      Metric m;
-      m.name = name;
-      m.unit = info.unit;
-      m.direction = info.direction;
+      Metric m = make_metric(name);
       m.kind = MetricKind::deterministic;
       m.samples = {value};
       if (Metric* existing = target->metric(name)) {

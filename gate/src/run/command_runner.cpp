@@ -64,16 +64,6 @@ std::string drop_from_page_cache(const std::string& path) {
   return what;
 }
 
-Metric metric_of(std::string_view name) {
-  const MetricInfo info = describe_metric(name);
-  Metric m;
-  m.name = std::string(name);
-  m.unit = info.unit;
-  m.direction = info.direction;
-  m.kind = info.kind;
-  return m;
-}
-
 /// Adds one run's figures as a sample of `suite`'s benchmark "<suite><suffix>";
 /// `round` > 0 tags the sample with its A/B round.
 void record(Suite& suite, std::string_view suffix, const ProcessResult& r, int round) {
@@ -99,7 +89,7 @@ void record(Suite& suite, std::string_view suffix, const ProcessResult& r, int r
   for (const auto& [metric, value] : figures) {
     Metric* m = b->metric(metric);
     if (m == nullptr) {
-      b->metrics.push_back(metric_of(metric));
+      b->metrics.push_back(make_metric(metric));
       m = &b->metrics.back();
     }
     m->samples.push_back(value);
@@ -139,8 +129,14 @@ struct Timed {
 /// Runs the rounds' runs and keeps what the progress display needs.
 class Timer {
  public:
-  Timer(const RunOptions& options, RunObserver* observer, std::size_t position, std::size_t count, std::string label)
-      : m_options(options), m_observer(observer), m_position(position), m_count(count), m_label(std::move(label)) {
+  Timer(const RunOptions& options, RunObserver* observer, std::size_t position, std::size_t count, std::string label,
+        std::optional<int> cpu = std::nullopt)
+      : m_options(options),
+        m_observer(observer),
+        m_position(position),
+        m_count(count),
+        m_label(std::move(label)),
+        m_cpu(cpu) {
     if (m_observer != nullptr) m_observer->pass_started(m_position, m_count, m_label, Pass::timing, 0, std::nullopt);
   }
 
@@ -205,6 +201,7 @@ class Timer {
       p.timeout = t.spec->timeout;
       p.kill_grace = m_options.kill_grace;
       p.keep_stdout = false;
+      p.cpu = m_cpu;
       if (m_observer != nullptr) {
         p.on_tick = [this](nanoseconds) { m_observer->pass_running(std::chrono::steady_clock::now() - m_started); };
       }
@@ -255,6 +252,7 @@ class Timer {
   std::size_t m_position;
   std::size_t m_count;
   std::string m_label;
+  std::optional<int> m_cpu;  ///< A/B with --pin: the CPU of every run
   std::string m_failures;
   std::map<std::string, std::string> m_not_dropped;  ///< command → why its cold runs were partly cached
   std::chrono::steady_clock::time_point m_started = std::chrono::steady_clock::now();
@@ -310,8 +308,8 @@ std::vector<Suite> run_commands(const std::vector<const CommandSpec*>& commands,
 CommandPairs run_commands_ab(const std::vector<const CommandSpec*>& commands, int rounds,
                              const std::filesystem::path& base_build_dir, const RunOptions& options,
                              const WorkDir& work, RunObserver* observer, std::size_t position, std::size_t count,
-                             std::mt19937& rng) {
-  Timer timer(options, observer, position, count, label_of(commands.size()) + " a/b");
+                             std::mt19937& rng, std::optional<int> cpu) {
+  Timer timer(options, observer, position, count, label_of(commands.size()) + " a/b", cpu);
   std::vector<Timed> timed;
   for (const CommandSpec* spec : commands) {
     timed.push_back(timer.prepare(*spec, {base_build_dir, options.build_dir}, work));

@@ -68,9 +68,11 @@ struct CommandPairs {
 /// program the base build lacks is new (a notice; the head side runs); one
 /// the head build lacks fails its head suite. A failed run fails that
 /// side, and the command runs no further rounds: its pairs are broken.
+/// `cpu`: the one CPU every run of both builds runs on (--pin, ab.cpu),
+/// as the suites' benchmarks do; none: any.
 [[nodiscard]] CommandPairs run_commands_ab(const std::vector<const CommandSpec*>& commands, int rounds,
                                            const std::filesystem::path& base_build_dir, const RunOptions& options,
                                            const WorkDir& work, RunObserver* observer, std::size_t position,
-                                           std::size_t count, std::mt19937& rng);
+                                           std::size_t count, std::mt19937& rng, std::optional<int> cpu);
 
 }  // namespace gate::detail

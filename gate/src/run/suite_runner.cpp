@@ -103,12 +103,7 @@ void add_process_benchmark(Suite& suite, const ProcessResult& run, bool partial)
   process.name = std::string(k_process_benchmark);
   process.iterations = 1;
   process.repetitions = 1;
-  const MetricInfo info = describe_metric(k_process_metric);
-  Metric peak;
-  peak.name = std::string(k_process_metric);
-  peak.unit = info.unit;
-  peak.direction = info.direction;
-  peak.kind = info.kind;
+  Metric peak = make_metric(k_process_metric);
   peak.samples = {static_cast<double>(*run.peak_rss_bytes)};
   process.metrics.push_back(std::move(peak));
   suite.benchmarks.push_back(std::move(process));

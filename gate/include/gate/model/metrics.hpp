@@ -46,6 +46,12 @@ struct MetricInfo {
 /// Any other user counter: lower is better, noisy, no unit.
 [[nodiscard]] MetricInfo describe_metric(std::string_view name);
 
+/// A metric without samples yet, named `name`, with the unit, direction and
+/// kind `info` gives it (a policy's describe(), or describe_metric()).
+[[nodiscard]] Metric make_metric(std::string_view name, MetricInfo info);
+/// The same, as describe_metric(name) describes it.
+[[nodiscard]] Metric make_metric(std::string_view name);
+
 /// "lower" / "higher".
 [[nodiscard]] std::string_view to_string(Direction d);
 /// "noisy" / "deterministic".
