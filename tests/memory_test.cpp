@@ -136,6 +136,52 @@ BOOST_AUTO_TEST_CASE(a_target_on_peak_rss_fails_when_exceeded_and_passes_when_ke
   BOOST_TEST(kept.exit_code == 0, kept.err << kept.out);
 }
 
+// The process's peak moves by a few hundred KB from run to run of the same
+// binary. Under the default threshold it fails only when it also grew by more
+// than 1 MB; a rule's limit on it is applied as written.
+BOOST_AUTO_TEST_CASE(the_process_peak_fails_the_default_threshold_only_beyond_1_mb) {
+  TempDir dir;
+  auto r = run_gate({"run", "--policy", policy_with(dir, json::array()), "--out", (dir / "run.json").string(),
+                     "--repetitions", "2"});
+  BOOST_TEST_REQUIRE(r.exit_code == 0, r.err);
+  json bundle = json::parse(gate::test::read_file(dir / "run.json"));
+  auto with_peak = [&](double bytes, const std::string& name) {
+    for (auto& b : bundle["suites"][0]["benchmarks"]) {
+      if (b["name"] == "(process)") b["metrics"]["peak_rss"]["samples"] = json::array({bytes});
+    }
+    write_file(dir / name, bundle.dump());
+    return (dir / name).string();
+  };
+  // Measured in an A/A pair of bench_clew: 9,125,888 B then 9,494,528 B.
+  const std::string base = with_peak(9125888, "base.json");
+  const std::string near = with_peak(9494528, "near.json");  // +4.0%, +0.37 MB
+  const std::string far = with_peak(10625888, "far.json");   // +16%, +1.5 MB
+  json policy = {{"defaults", {{"threshold", "+3%"}}},
+                 {"suites", json::array({json{{"name", "alloc"}, {"binary", gate::test::programs::alloc_bench}}})}};
+  write_file(dir / "tight.json", policy.dump());
+  auto verdict_of = [&](const std::string& contender, const std::string& policy_file) {
+    auto c = run_gate({"compare", base, contender, "--policy", policy_file, "--format", "json"});
+    const json report = json::parse(c.out);
+    for (const auto& v : report["verdicts"]) {
+      if (v["benchmark"] == "(process)") return std::pair{c.exit_code, v};
+    }
+    BOOST_FAIL("no verdict of (process): " + c.out);
+    return std::pair{c.exit_code, json()};
+  };
+  auto [near_exit, near_v] = verdict_of(near, (dir / "tight.json").string());
+  BOOST_TEST(near_v["status"] == "unchanged", near_v.dump());
+  BOOST_TEST(near_v["threshold"] == "+3% and +1MB", near_v.dump());
+  auto [far_exit, far_v] = verdict_of(far, (dir / "tight.json").string());
+  BOOST_TEST(far_exit == 1);
+  BOOST_TEST(far_v["status"] == "regressed", far_v.dump());
+
+  policy["rules"] = json::array({json{{"match", "(process)"}, {"peak_rss", "+3%"}}});
+  write_file(dir / "rule.json", policy.dump());
+  auto [rule_exit, rule_v] = verdict_of(near, (dir / "rule.json").string());
+  BOOST_TEST(rule_exit == 1);
+  BOOST_TEST(rule_v["status"] == "regressed", rule_v.dump());
+}
+
 BOOST_AUTO_TEST_CASE(a_target_on_one_benchmarks_peak_rss_fails_when_exceeded) {
   TempDir dir;
   auto r = run_gate({"run", "--policy", policy_with(dir, json::array()), "--out", (dir / "run.json").string(),

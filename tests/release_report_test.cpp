@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "gate/formats/bundle.hpp"
+#include "gate/model/metrics.hpp"
 #include "git_support.hpp"
 #include "test_support.hpp"
 
@@ -172,6 +173,68 @@ BOOST_AUTO_TEST_CASE(the_table_shows_change_target_and_status) {
   BOOST_TEST(contains(html, "<td>BM_Slower</td><td>cpu_time</td><td>median</td><td class=\"n\">997 µs</td>"
                             "<td class=\"n\">1.2 ms</td><td class=\"n\">+20.6%</td><td class=\"n\">+10%</td>"
                             "<td class=\"n\">5.4e-06</td><td class=\"n\">10/10</td>"));
+}
+
+// A limit on instructions added between two releases: the later tag measures
+// them, the earlier one did not. The report shows them as new and passes;
+// it does not refuse to judge (exit 2) the release over it.
+BOOST_AUTO_TEST_CASE(a_metric_first_measured_after_the_earlier_tag_is_new) {
+  TempDir tmp;
+  const fs::path dir = tmp / "repo";
+  gate::test::init_repo(dir);
+  write_file(dir / "gate.json", R"({"version": 1, "defaults": {"limits": {"instructions": "+1%"}}})");
+  write_file(dir / "baselines/r1/runner.json", R"({"id": "r1", "fingerprint": {"cpu_model": "test", "logical_cores": "2"}})");
+  auto record = [&](bool instrumented, const std::string& tag) {
+    gate::RunBundle meta;
+    meta.runner.id = "r1";
+    meta.runner.fingerprint = {{"cpu_model", "test"}, {"logical_cores", "2"}};
+    meta.commit = tag;
+    meta.time = "2026-01-01T00:00:00Z";
+    gate::Suite suite;
+    suite.name = "bench_x";
+    suite.context = {{"executable", "bench_x"}, {"build_type", "Release"}};
+    gate::Benchmark bench;
+    bench.name = "BM_Counted";
+    bench.repetitions = 10;
+    bench.iterations = 1000;
+    gate::Metric time = gate::make_metric("cpu_time");
+    for (int r = 0; r < 10; ++r) time.samples.push_back(1e6 * (1.0 + 0.001 * r));
+    bench.metrics.push_back(std::move(time));
+    if (instrumented) {
+      gate::Metric count = gate::make_metric("instructions");
+      count.kind = gate::MetricKind::deterministic;
+      count.samples = {123456.0};
+      bench.metrics.push_back(std::move(count));
+    }
+    suite.benchmarks.push_back(std::move(bench));
+    write_file(dir / "baselines/r1/bench_x.json", gate::write_baseline(meta, suite));
+    gate::test::commit_all(dir, "Baselines at " + tag);
+    git(dir, {"tag", tag});
+  };
+  record(false, "v1.0");
+  record(true, "v1.1");
+
+  auto r = run_gate({"report", "--from", "v1.0", "--to", "v1.1", "--json-out", (tmp / "r.json").string()}, dir);
+  BOOST_TEST_REQUIRE(r.exit_code == 0, r.err << r.out);
+  const auto j = nlohmann::json::parse(read_file(tmp / "r.json"));
+  bool counted = false;
+  for (const auto& row : j["runners"][0]["rows"]) {
+    if (row["name"] == "BM_Counted" && row["metric"] == "instructions") {
+      counted = true;
+      BOOST_TEST(row["status"] == "new", row.dump());
+    }
+  }
+  BOOST_TEST(counted, j["runners"][0]["rows"].dump());
+  BOOST_TEST(!contains(r.out, "could not"), r.out);
+
+  // A developer's compare of the same two files still needs both sides
+  // measured the same way.
+  write_file(tmp / "from.json", git(dir, {"show", "v1.0:baselines/r1/bench_x.json"}));
+  write_file(tmp / "to.json", git(dir, {"show", "v1.1:baselines/r1/bench_x.json"}));
+  auto c = run_gate({"compare", (tmp / "from.json").string(), (tmp / "to.json").string(), "--policy",
+                     (dir / "gate.json").string()});
+  BOOST_TEST(c.exit_code == 2, c.out << c.err);
+  BOOST_TEST(contains(c.out + c.err, "metric 'instructions' has a limit but was not measured in"), c.out << c.err);
 }
 
 BOOST_AUTO_TEST_CASE(hostile_names_and_subjects_are_escaped) {

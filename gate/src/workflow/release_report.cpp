@@ -89,6 +89,7 @@ Comparison compare_ends(const ReleaseReportRequest& r, const std::string& runner
   const BaselineAtRef& to = ends.to;
   CompareOptions options;
   if (to.noise) options.noise = std::make_shared<const NoiseTable>(*to.noise);
+  options.later_metrics_are_new = true;  // a metric first measured after `from` (instructions, say) is new
   Comparison c = compare(from.bundle, to.bundle, to.policy, options);
   c.runner = runner;
   c.baseline_source = from.bundle.source;

@@ -38,6 +38,13 @@ struct CompareOptions {
   /// to judge: what a hosted runner, whose machine changes every job, can
   /// judge against baselines stored on another machine.
   bool deterministic_only = false;
+  /// A metric a limit names that only the contender measured (not the
+  /// primary metric) is reported as new (Status::new_benchmark, with its
+  /// value) instead of making the comparison unjudgeable. For a release
+  /// report, whose later tag may measure what the earlier one did not (a
+  /// limit on instructions added between them). Every other comparison
+  /// needs both sides measured the same way: false.
+  bool later_metrics_are_new = false;
 };
 
 /// Compares every suite and benchmark of `contender` with `baseline` under
