@@ -169,6 +169,7 @@ BOOST_AUTO_TEST_CASE(the_process_peak_fails_the_default_threshold_only_beyond_1_
     return std::pair{c.exit_code, json()};
   };
   auto [near_exit, near_v] = verdict_of(near, (dir / "tight.json").string());
+  BOOST_TEST(near_exit == 0);
   BOOST_TEST(near_v["status"] == "unchanged", near_v.dump());
   BOOST_TEST(near_v["threshold"] == "+3% and +1MB", near_v.dump());
   auto [far_exit, far_v] = verdict_of(far, (dir / "tight.json").string());

@@ -222,6 +222,8 @@ BOOST_AUTO_TEST_CASE(a_metric_first_measured_after_the_earlier_tag_is_new) {
     if (row["name"] == "BM_Counted" && row["metric"] == "instructions") {
       counted = true;
       BOOST_TEST(row["status"] == "new", row.dump());
+      BOOST_TEST(row["statistic"] == "value", row.dump());
+      BOOST_TEST(row["limit"] == "+1%", row.dump());
     }
   }
   BOOST_TEST(counted, j["runners"][0]["rows"].dump());

@@ -14,7 +14,7 @@ trap 'rm -rf "$work"' EXIT
 # shellcheck source=tests/ci/checks.sh
 source "$here/checks.sh"
 for tool in jq perl zip unzip; do
-  command -v "$tool" >/dev/null || { echo "SKIPPED: $tool is not installed (scripts/install-deps installs it)"; exit 77; }
+  command -v "$tool" >/dev/null || skip "$tool is not installed (scripts/install-deps installs it)"
 done
 
 zwsp=$'\u200b'

@@ -24,8 +24,6 @@ runner="ci-fixture"
 
 # shellcheck source=tests/ci/checks.sh
 source "$here/checks.sh"
-# A case that waits for a change of the gate is skipped, with what it waits
-# for, unless CI_RUN_PENDING=1 (to see how far the gate is).
 
 for tool in git jq cmake; do
   command -v "$tool" >/dev/null || skip "$tool is not installed"
@@ -124,7 +122,6 @@ begin_case() {
   rm -rf "$case_dir"
   mkdir -p "$case_dir"
 }
-
 
 # The code change of a real regression: the checksum makes three passes over
 # its input instead of one. Wall and CPU time triple; nothing allocates.

@@ -313,7 +313,8 @@ class Judge {
         v.status = Status::new_benchmark;
         v.contender = stats::median(cm->samples);
         v.n_contender = cm->samples.size();
-        v.statistic = Statistic{StatisticKind::median};
+        v.statistic = Statistic{v.kind == MetricKind::deterministic ? StatisticKind::value : StatisticKind::median};
+        v.threshold = limit.text;  // what will judge it once both sides have it
         v.add_note(fmt::format("metric '{}' measured in {}, not in {}: new", metric, m_sides.contender,
                                m_sides.baseline));
         m_out.verdicts.push_back(std::move(v));
